@@ -1,0 +1,193 @@
+package env
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/tandem-harness/tandem/harness/system"
+	"github.com/tandem-harness/tandem/internal/docker"
+)
+
+// checkImages fails fast, before anything is created, when an image is missing
+// and has no build context.
+func (e *Env) checkImages(ctx context.Context) error {
+	var errs []error
+	for _, name := range e.System.Names() {
+		svc := e.System.Services[name]
+		if svc.Image == "" {
+			continue // built from its context
+		}
+		ok, err := docker.ImageExists(ctx, e.cli, svc.Image)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("service %q: %w", name, err))
+			continue
+		}
+		if ok || svc.Build != nil {
+			continue
+		}
+		if err := pull(ctx, e.cli, svc.Image); err != nil {
+			errs = append(errs, fmt.Errorf("service %q: image %q is not on this machine and could not be pulled (%v); build it (`make setup` builds the reference images) or fix image: in %s",
+				name, svc.Image, err, e.System.File))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (e *Env) createNetwork(ctx context.Context) error {
+	e.Network = "tandem-" + e.RunID
+	//nolint:staticcheck // network.New names networks with a UUID; we want the run id in the name.
+	nw, err := testcontainers.GenericNetwork(ctx, testcontainers.GenericNetworkRequest{
+		NetworkRequest: testcontainers.NetworkRequest{
+			Name:   e.Network,
+			Driver: "bridge",
+			Labels: e.labels(""),
+		},
+	})
+	if err != nil {
+		return fmt.Errorf("create network %s: %w", e.Network, err)
+	}
+	e.network = nw.(*testcontainers.DockerNetwork)
+	return nil
+}
+
+func (e *Env) labels(service string) map[string]string {
+	l := map[string]string{
+		docker.LabelRun:    e.RunID,
+		docker.LabelSystem: e.System.Name,
+		docker.LabelPID:    strconv.Itoa(os.Getpid()),
+	}
+	if service != "" {
+		l[docker.LabelService] = service
+	}
+	return l
+}
+
+// startService creates and starts one container, then waits until it is ready.
+// started is closed once the container runs.
+func (e *Env) startService(ctx context.Context, svc *system.Service, started chan<- struct{}) error {
+	lf, err := openLog(filepath.Join(e.Dir, "logs", svc.Name+".log"))
+	if err != nil {
+		return fmt.Errorf("start %s: %w", svc.Name, err)
+	}
+	env := map[string]string{}
+	for k, v := range svc.Environment {
+		env[k] = v
+	}
+	for k, v := range e.opts.extraEnv[svc.Name] {
+		env[k] = v
+	}
+	req := testcontainers.ContainerRequest{
+		Image:          svc.Image,
+		Env:            env,
+		Cmd:            svc.Command,
+		Entrypoint:     svc.Entrypoint,
+		Labels:         e.labels(svc.Name),
+		Name:           "tandem-" + e.RunID + "-" + svc.Name,
+		Networks:       []string{e.Network},
+		NetworkAliases: map[string][]string{e.Network: append([]string{svc.Name}, svc.Aliases...)},
+		LogConsumerCfg: &testcontainers.LogConsumerConfig{Consumers: []testcontainers.LogConsumer{lf}},
+	}
+	for _, p := range svc.Ports {
+		req.ExposedPorts = append(req.ExposedPorts, strconv.Itoa(p)+"/tcp")
+	}
+	req.HostConfigModifier = func(hc *container.HostConfig) {
+		// Publish on loopback only, on ports the engine picks: runs never collide.
+		hc.PortBindings = network.PortMap{}
+		for _, p := range svc.Ports {
+			port := network.MustParsePort(strconv.Itoa(p) + "/tcp")
+			hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}
+		}
+	}
+	if hc := svc.Healthcheck; hc != nil {
+		req.ConfigModifier = func(c *container.Config) {
+			c.Healthcheck = &container.HealthConfig{
+				Test: hc.Test, Interval: hc.Interval, Timeout: hc.Timeout,
+				Retries: hc.Retries, StartPeriod: hc.StartPeriod,
+			}
+		}
+	}
+	for _, f := range svc.Files {
+		req.Files = append(req.Files, testcontainers.ContainerFile{HostFilePath: f.Source, ContainerFilePath: f.Target, FileMode: 0o644})
+	}
+	if svc.Build != nil {
+		if ok, _ := docker.ImageExists(ctx, e.cli, svc.Image); !ok || svc.Image == "" {
+			req.FromDockerfile = buildRequest(svc)
+			req.Image = ""
+		}
+	}
+	begin := time.Now()
+	e.progressf("starting %s (%s)", svc.Name, imageName(svc))
+	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{
+		ContainerRequest: req,
+		Started:          true,
+		Logger:           tcLogger(),
+	})
+	s := &Service{Name: svc.Name, Container: ctr, Ports: map[int]int{}, LogFile: lf.path, spec: svc, log: lf}
+	if ctr != nil {
+		e.mu.Lock()
+		e.services[svc.Name] = s
+		e.mu.Unlock()
+	} else {
+		lf.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("start %s: %w", svc.Name, err)
+	}
+	for _, p := range svc.Ports {
+		mp, err := ctr.MappedPort(ctx, strconv.Itoa(p)+"/tcp")
+		if err != nil {
+			if st, serr := ctr.State(ctx); serr == nil && !st.Running {
+				return e.notReady(ctx, s, "container running", "exited", 0, true, st.ExitCode)
+			}
+			return fmt.Errorf("start %s: find the host port for %d: %w", svc.Name, p, err)
+		}
+		s.Ports[p] = int(mp.Num())
+	}
+	s.StartedAfter = time.Since(e.started)
+	close(started)
+	if err := e.waitReady(ctx, s); err != nil {
+		return err
+	}
+	s.ReadyAfter = time.Since(e.started)
+	e.progressf("%s ready in %s", svc.Name, time.Since(begin).Round(time.Millisecond))
+	return nil
+}
+
+func buildRequest(svc *system.Service) testcontainers.FromDockerfile {
+	args := map[string]*string{}
+	for k, v := range svc.Build.Args {
+		args[k] = &v
+	}
+	fd := testcontainers.FromDockerfile{
+		Context:    svc.Build.Context,
+		Dockerfile: svc.Build.Dockerfile,
+		BuildArgs:  args,
+		KeepImage:  true,
+	}
+	if svc.Image != "" {
+		repo, tag, ok := strings.Cut(svc.Image, ":")
+		if !ok || strings.Contains(tag, "/") {
+			repo, tag = svc.Image, "latest"
+		}
+		fd.Repo, fd.Tag = repo, tag
+	}
+	return fd
+}
+
+func imageName(svc *system.Service) string {
+	if svc.Image != "" {
+		return svc.Image
+	}
+	return "built from " + svc.Build.Context
+}

@@ -1,0 +1,63 @@
+// Command envtest is a tiny HTTP service whose behaviour the environment
+// engine's tests choose through environment variables.
+package main
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"time"
+)
+
+func main() {
+	name := os.Getenv("NAME")
+	fmt.Printf("{\"msg\":\"starting\",\"service\":%q}\n", name)
+	switch os.Getenv("MODE") {
+	case "exit":
+		fmt.Println("fatal: cannot read config /etc/envtest.conf")
+		os.Exit(3)
+	case "oneshot":
+		fmt.Println("migration done")
+		return
+	}
+	readyAfter, _ := time.ParseDuration(os.Getenv("READY_AFTER"))
+	begin := time.Now()
+	mux := http.NewServeMux()
+	mux.HandleFunc("/health", func(w http.ResponseWriter, r *http.Request) {
+		if os.Getenv("MODE") == "unhealthy" || time.Since(begin) < readyAfter {
+			fmt.Println("health check failed: database connection refused")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `{"status":"unavailable","reason":"database connection refused"}`)
+			return
+		}
+		io.WriteString(w, `{"status":"ok"}`)
+	})
+	mux.HandleFunc("/whoami", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, name) })
+	mux.HandleFunc("/started", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, strconv.FormatInt(begin.UnixMilli(), 10))
+	})
+	mux.HandleFunc("/file", func(w http.ResponseWriter, r *http.Request) {
+		b, err := os.ReadFile(r.URL.Query().Get("path"))
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusNotFound)
+			return
+		}
+		w.Write(b)
+	})
+	mux.HandleFunc("/upstream", func(w http.ResponseWriter, r *http.Request) {
+		resp, err := http.Get(os.Getenv("UPSTREAM") + "/whoami")
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		io.Copy(w, resp.Body)
+	})
+	fmt.Println("listening on :8080")
+	if err := http.ListenAndServe(":8080", mux); err != nil {
+		fmt.Println(err)
+		os.Exit(1)
+	}
+}

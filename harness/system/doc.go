@@ -1,0 +1,18 @@
+// Package system loads a system — a set of services described by one standard
+// Compose file — and the Tandem settings that live in its x-tandem extension fields.
+//
+// A system file is an ordinary compose.yaml, so teams reuse what they already have:
+//
+//	services:
+//	  catalog:
+//	    image: tandem.local/shop-catalog:1.0
+//	    depends_on:
+//	      catalog-db: {condition: service_healthy}
+//	    x-tandem:
+//	      port: 8080
+//	      ready: {http: /health, timeout: 30s}
+//	      provider-states: /_tandem/provider-states
+//
+// Load validates the file and returns errors that name the file, the service and
+// the field at fault.
+package system

@@ -1,0 +1,190 @@
+package system
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/compose-spec/compose-go/v2/cli"
+	"github.com/compose-spec/compose-go/v2/types"
+)
+
+// Load reads and validates the Compose file at path. Variables are interpolated
+// from the process environment and a .env file beside the Compose file, as
+// docker compose does.
+func Load(ctx context.Context, path string) (*System, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("load system %s: %w", path, err)
+	}
+	if _, err := os.Stat(abs); err != nil {
+		return nil, fmt.Errorf("load system: %s does not exist; pass the path of a Compose file with -f", path)
+	}
+	opts, err := cli.NewProjectOptions([]string{abs},
+		cli.WithWorkingDirectory(filepath.Dir(abs)),
+		cli.WithOsEnv,
+		cli.WithDotEnv,
+		cli.WithResolvedPaths(true),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("load system %s: %w", path, err)
+	}
+	project, err := opts.LoadProject(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %s", path, composeProblem(err, abs))
+	}
+	sys := &System{Name: project.Name, File: abs, Services: map[string]*Service{}}
+	var errs []error
+	for _, name := range project.ServiceNames() {
+		sc := project.Services[name]
+		svc, err := convert(sc)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: service %q: %w", path, name, err))
+			continue
+		}
+		sys.Services[name] = svc
+	}
+	if len(project.DisabledServices) > 0 {
+		// Profiles are not supported: say so rather than silently dropping services.
+		for name := range project.DisabledServices {
+			errs = append(errs, fmt.Errorf("%s: service %q: profiles: not supported by Tandem; remove the profiles field", path, name))
+		}
+	}
+	if len(sys.Services) == 0 && len(errs) == 0 {
+		errs = append(errs, fmt.Errorf("%s: services: the file defines no service", path))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return sys, nil
+}
+
+func convert(sc types.ServiceConfig) (*Service, error) {
+	svc := &Service{
+		Name:        sc.Name,
+		Image:       sc.Image,
+		Environment: map[string]string{},
+		Command:     sc.Command,
+		Entrypoint:  sc.Entrypoint,
+		DependsOn:   map[string]Condition{},
+	}
+	if sc.Build != nil {
+		svc.Build = &Build{Context: sc.Build.Context, Dockerfile: sc.Build.Dockerfile, Args: map[string]string{}}
+		for k, v := range sc.Build.Args {
+			if v != nil {
+				svc.Build.Args[k] = *v
+			}
+		}
+	}
+	if svc.Image == "" && svc.Build == nil {
+		return nil, errors.New("image: missing; name an image (e.g. image: tandem.local/shop-catalog:1.0) or a build context")
+	}
+	for k, v := range sc.Environment {
+		if v == nil {
+			return nil, fmt.Errorf("environment.%s: has no value and is not set in the environment; give it a value", k)
+		}
+		svc.Environment[k] = *v
+	}
+	for dep, d := range sc.DependsOn {
+		c := Condition(d.Condition)
+		if c == "" {
+			c = ServiceStarted
+		}
+		svc.DependsOn[dep] = c
+	}
+	for i, p := range sc.Ports {
+		if p.Target == 0 {
+			return nil, fmt.Errorf("ports[%d]: no container port", i)
+		}
+		svc.Ports = appendPort(svc.Ports, int(p.Target))
+	}
+	for i, e := range sc.Expose {
+		n, err := strconv.Atoi(strings.TrimSuffix(e, "/tcp"))
+		if err != nil {
+			return nil, fmt.Errorf("expose[%d]: %q is not a TCP port number", i, e)
+		}
+		svc.Ports = appendPort(svc.Ports, n)
+	}
+	for _, n := range sc.Networks {
+		if n != nil {
+			svc.Aliases = append(svc.Aliases, n.Aliases...)
+		}
+	}
+	for i, v := range sc.Volumes {
+		if v.Type != types.VolumeTypeBind {
+			return nil, fmt.Errorf("volumes[%d]: %s mounts are not supported; environments are disposable, so bind-mount seed files instead (./seed.sql:/path/in/container)", i, v.Type)
+		}
+		if _, err := os.Stat(v.Source); err != nil {
+			return nil, fmt.Errorf("volumes[%d]: %s does not exist; fix the path (relative paths start at the Compose file's folder)", i, v.Source)
+		}
+		svc.Files = append(svc.Files, File{Source: v.Source, Target: v.Target})
+	}
+	if hc := sc.HealthCheck; hc != nil && !hc.Disable && len(hc.Test) > 0 && hc.Test[0] != "NONE" {
+		svc.Healthcheck = &Healthcheck{
+			Test:        hc.Test,
+			Interval:    dur(hc.Interval, time.Second),
+			Timeout:     dur(hc.Timeout, 5*time.Second),
+			StartPeriod: dur(hc.StartPeriod, 0),
+			Retries:     3,
+		}
+		if hc.Retries != nil {
+			svc.Healthcheck.Retries = int(*hc.Retries)
+		}
+	}
+	t, err := decodeTandem(sc.Extensions[Extension])
+	if err != nil {
+		return nil, err
+	}
+	if t.Port == 0 && len(svc.Ports) > 0 {
+		t.Port = svc.Ports[0]
+	}
+	if t.Port != 0 {
+		svc.Ports = appendPort(svc.Ports, t.Port)
+	}
+	if t.Ready.Port == 0 {
+		t.Ready.Port = t.Port
+	}
+	if t.Ready.Port != 0 {
+		svc.Ports = appendPort(svc.Ports, t.Ready.Port)
+	}
+	if (t.Ready.HTTP != "" || t.Ready.SQL != "") && t.Ready.Port == 0 {
+		return nil, fmt.Errorf("%s.ready: the probe needs a port; set %s.port or publish one under ports", Extension, Extension)
+	}
+	svc.Tandem = t
+	return svc, nil
+}
+
+func appendPort(ports []int, p int) []int {
+	for _, q := range ports {
+		if q == p {
+			return ports
+		}
+	}
+	return append(ports, p)
+}
+
+func dur(d *types.Duration, def time.Duration) time.Duration {
+	if d == nil {
+		return def
+	}
+	return time.Duration(*d)
+}
+
+var falseSchema = regexp.MustCompile(`^(.*)\.([^.]+) false schema$`)
+
+// composeProblem rewrites compose-go's messages into ones that name the field and
+// the fix.
+func composeProblem(err error, abs string) string {
+	msg := strings.TrimPrefix(err.Error(), "validating "+abs+": ")
+	msg = strings.TrimSuffix(msg, ": invalid compose project")
+	if m := falseSchema.FindStringSubmatch(msg); m != nil {
+		return fmt.Sprintf("%s: unknown field %q; check its spelling against the Compose specification (Tandem settings go under %s)", m[1], m[2], Extension)
+	}
+	return msg
+}

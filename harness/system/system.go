@@ -1,0 +1,151 @@
+package system
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"time"
+)
+
+// System is a set of services described by one Compose file.
+type System struct {
+	// Name is the Compose project name.
+	Name string
+	// File is the absolute path of the Compose file.
+	File string
+	// Services by name.
+	Services map[string]*Service
+}
+
+// Service is one service of a system, reduced to what Tandem needs to run it.
+type Service struct {
+	Name        string
+	Image       string
+	Build       *Build
+	Environment map[string]string
+	Command     []string
+	Entrypoint  []string
+	// Ports are the container ports to publish on 127.0.0.1 (host ports are
+	// always chosen at random, so environments never collide).
+	Ports       []int
+	DependsOn   map[string]Condition
+	Healthcheck *Healthcheck
+	// Aliases are extra network aliases; the service name is always one.
+	Aliases []string
+	// Files are bind-mounted host files or folders, copied into the container
+	// before it starts (seed data, configuration).
+	Files []File
+	// Tandem holds the settings from the service's x-tandem field.
+	Tandem Tandem
+}
+
+// Build describes how to build a service's image when it does not exist.
+type Build struct {
+	Context    string
+	Dockerfile string
+	Args       map[string]string
+}
+
+// Condition is a depends_on condition.
+type Condition string
+
+// The depends_on conditions of the Compose specification.
+const (
+	ServiceStarted               Condition = "service_started"
+	ServiceHealthy               Condition = "service_healthy"
+	ServiceCompletedSuccessfully Condition = "service_completed_successfully"
+)
+
+// Healthcheck is a Compose healthcheck, run by the Docker engine.
+type Healthcheck struct {
+	Test        []string
+	Interval    time.Duration
+	Timeout     time.Duration
+	Retries     int
+	StartPeriod time.Duration
+}
+
+// File is a host file or folder copied into a container.
+type File struct {
+	Source string // absolute host path
+	Target string // path in the container
+}
+
+// Names returns the service names in alphabetical order.
+func (s *System) Names() []string {
+	names := make([]string, 0, len(s.Services))
+	for n := range s.Services {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
+
+// Service returns the named service, or an error that lists the known ones.
+func (s *System) Service(name string) (*Service, error) {
+	svc, ok := s.Services[name]
+	if !ok {
+		return nil, fmt.Errorf("%s: no service %q; services are %v", s.File, name, s.Names())
+	}
+	return svc, nil
+}
+
+// Order returns the services in dependency order (dependencies first), ties broken
+// by name so the order is stable.
+func (s *System) Order() []string {
+	var order []string
+	done := map[string]bool{}
+	var visit func(string)
+	visit = func(n string) {
+		if done[n] {
+			return
+		}
+		done[n] = true
+		deps := make([]string, 0, len(s.Services[n].DependsOn))
+		for d := range s.Services[n].DependsOn {
+			deps = append(deps, d)
+		}
+		slices.Sort(deps)
+		for _, d := range deps {
+			visit(d)
+		}
+		order = append(order, n)
+	}
+	for _, n := range s.Names() {
+		visit(n)
+	}
+	return order
+}
+
+// Subset returns a copy of the system with the named services and everything they
+// depend on, transitively.
+func (s *System) Subset(names ...string) (*System, error) {
+	keep := map[string]bool{}
+	var add func(string) error
+	add = func(n string) error {
+		svc, err := s.Service(n)
+		if err != nil {
+			return err
+		}
+		if keep[n] {
+			return nil
+		}
+		keep[n] = true
+		for d := range svc.DependsOn {
+			if err := add(d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, n := range names {
+		if err := add(n); err != nil {
+			return nil, err
+		}
+	}
+	sub := &System{Name: s.Name, File: s.File, Services: map[string]*Service{}}
+	for n := range keep {
+		sub.Services[n] = s.Services[n]
+	}
+	return sub, nil
+}

@@ -1,0 +1,130 @@
+package system
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// Extension is the name of the Compose extension field that holds Tandem settings.
+const Extension = "x-tandem"
+
+// DefaultReadyTimeout is how long a service may take to become ready when its
+// x-tandem.ready.timeout does not say.
+const DefaultReadyTimeout = 60 * time.Second
+
+// Tandem is a service's x-tandem settings.
+type Tandem struct {
+	// Port is the service's main container port (its HTTP API). Defaults to the
+	// first published port.
+	Port int `json:"port"`
+	// Ready says how to tell that the service is ready.
+	Ready Ready `json:"ready"`
+	// ProviderStates is the HTTP path of the service's Pact provider-state
+	// endpoint, if it has one.
+	ProviderStates string `json:"provider-states"`
+}
+
+// Ready is a readiness check. At most one of HTTP, Log and SQL is set; with none,
+// a Compose healthcheck is used if there is one, else the service is ready once
+// its container runs.
+type Ready struct {
+	// HTTP is a path probed with GET on Port; any 2xx answer means ready.
+	HTTP string `json:"http"`
+	// Log is a regular expression matched against the service's log.
+	Log string `json:"log"`
+	// SQL is a database URL with {host} and {port} placeholders, used with the
+	// pgx driver; a successful "SELECT 1" means ready.
+	SQL string `json:"sql"`
+	// Port is the container port the probe uses (defaults to Tandem.Port).
+	Port int `json:"port"`
+	// Timeout bounds the wait, as a Go duration ("30s"). Default 60s.
+	Timeout string `json:"timeout"`
+
+	timeout time.Duration
+}
+
+// TimeoutOrDefault returns the configured timeout or DefaultReadyTimeout.
+func (r Ready) TimeoutOrDefault() time.Duration {
+	if r.timeout > 0 {
+		return r.timeout
+	}
+	return DefaultReadyTimeout
+}
+
+// Kind names the readiness check: "http", "log", "sql" or "".
+func (r Ready) Kind() string {
+	switch {
+	case r.HTTP != "":
+		return "http"
+	case r.Log != "":
+		return "log"
+	case r.SQL != "":
+		return "sql"
+	}
+	return ""
+}
+
+// decodeTandem decodes and validates an x-tandem value. Errors name the field.
+func decodeTandem(raw any) (Tandem, error) {
+	var t Tandem
+	if raw == nil {
+		return t, nil
+	}
+	b, err := json.Marshal(raw)
+	if err != nil {
+		return t, fmt.Errorf("%s: %w", Extension, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return t, fmt.Errorf("%s: %s", Extension, jsonProblem(err))
+	}
+	r := &t.Ready
+	set := 0
+	for _, v := range []string{r.HTTP, r.Log, r.SQL} {
+		if v != "" {
+			set++
+		}
+	}
+	switch {
+	case set > 1:
+		return t, fmt.Errorf("%s.ready: set only one of http, log and sql", Extension)
+	case r.HTTP != "" && !strings.HasPrefix(r.HTTP, "/"):
+		return t, fmt.Errorf("%s.ready.http: %q is not a path; write it with a leading slash, e.g. /health", Extension, r.HTTP)
+	case r.SQL != "" && (!strings.Contains(r.SQL, "{host}") || !strings.Contains(r.SQL, "{port}")):
+		return t, fmt.Errorf("%s.ready.sql: %q must contain {host} and {port}, e.g. postgres://user:pass@{host}:{port}/db", Extension, r.SQL)
+	case t.ProviderStates != "" && !strings.HasPrefix(t.ProviderStates, "/"):
+		return t, fmt.Errorf("%s.provider-states: %q is not a path; write it with a leading slash", Extension, t.ProviderStates)
+	}
+	if r.Log != "" {
+		if _, err := regexp.Compile(r.Log); err != nil {
+			return t, fmt.Errorf("%s.ready.log: not a regular expression: %w", Extension, err)
+		}
+	}
+	if r.Timeout != "" {
+		d, err := time.ParseDuration(r.Timeout)
+		if err != nil || d <= 0 {
+			return t, fmt.Errorf("%s.ready.timeout: %q is not a positive duration such as 30s or 2m", Extension, r.Timeout)
+		}
+		r.timeout = d
+	}
+	return t, nil
+}
+
+var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
+
+func jsonProblem(err error) string {
+	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
+		return fmt.Sprintf("unknown field %q (known: port, ready.http, ready.log, ready.sql, ready.port, ready.timeout, provider-states)", m[1])
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("field %q: got %s, want %s", te.Field, te.Value, te.Type)
+	}
+	return err.Error()
+}

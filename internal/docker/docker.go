@@ -1,0 +1,80 @@
+// Package docker is Tandem's plumbing to the Docker engine: the client, the labels
+// every resource carries, image checks, and the sweep that removes what runs left.
+package docker
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+	"github.com/testcontainers/testcontainers-go"
+)
+
+// Labels on every container, network and volume Tandem creates.
+const (
+	LabelRun     = "dev.tandem.run"     // the run id
+	LabelService = "dev.tandem.service" // the Compose service name
+	LabelSystem  = "dev.tandem.system"  // the Compose project name
+	LabelPID     = "dev.tandem.pid"     // the process that started the run
+)
+
+var configureOnce sync.Once
+
+// Configure sets the testcontainers settings Tandem needs when the user has not
+// set them: the Ryuk reaper is off (Tandem removes what it starts itself, by
+// label), and with a local engine mapped ports are reached on 127.0.0.1.
+// It must run before the first testcontainers call; Client calls it.
+func Configure() {
+	configureOnce.Do(func() {
+		if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+			os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+		}
+		host := os.Getenv("DOCKER_HOST")
+		if os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" && (host == "" || strings.HasPrefix(host, "unix://")) {
+			os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
+		}
+	})
+}
+
+// Client returns a client for the Docker engine, after checking that the engine
+// answers. The error says how to get one when none does.
+func Client(ctx context.Context) (*testcontainers.DockerClient, error) {
+	Configure()
+	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	if err != nil {
+		return nil, noEngine(err)
+	}
+	if _, err := cli.Ping(ctx, client.PingOptions{}); err != nil {
+		cli.Close()
+		return nil, noEngine(err)
+	}
+	return cli, nil
+}
+
+func noEngine(err error) error {
+	where := os.Getenv("DOCKER_HOST")
+	if where == "" {
+		where = "unix:///var/run/docker.sock"
+	}
+	return fmt.Errorf("no Docker engine answers at %s (%v); run `make setup`, which starts one (and installs docker.io on Debian as root), or start Docker yourself", where, err)
+}
+
+// ImageExists reports whether ref is present in the engine's image store.
+func ImageExists(ctx context.Context, cli *testcontainers.DockerClient, ref string) (bool, error) {
+	_, err := cli.ImageInspect(ctx, ref)
+	if err == nil {
+		return true, nil
+	}
+	if isNotFound(err) {
+		return false, nil
+	}
+	return false, fmt.Errorf("inspect image %s: %w", ref, err)
+}
+
+func isNotFound(err error) bool {
+	return cerrdefs.IsNotFound(err)
+}
