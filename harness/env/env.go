@@ -33,6 +33,8 @@ type Env struct {
 
 	opts     options
 	cli      *testcontainers.DockerClient
+	logCtx   context.Context // lives until Stop: log followers use it
+	logStop  context.CancelFunc
 	network  *testcontainers.DockerNetwork
 	started  time.Time
 	elapsed  time.Duration
@@ -69,6 +71,7 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 		o.runID = NewRunID()
 	}
 	e := &Env{RunID: o.runID, System: sys, opts: o, services: map[string]*Service{}, started: time.Now()}
+	e.logCtx, e.logStop = context.WithCancel(context.WithoutCancel(ctx))
 	if len(o.services) > 0 {
 		sub, err := sys.Subset(o.services...)
 		if err != nil {
@@ -238,6 +241,7 @@ func (e *Env) Stop(ctx context.Context) error {
 		}()
 	}
 	wg.Wait()
+	e.logStop()
 	if e.cli != nil {
 		// The sweep catches what a half-finished create left behind, and the network.
 		if _, err := docker.Sweep(ctx, e.cli, e.RunID); err != nil {

@@ -10,9 +10,11 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"time"
 
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
-	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
 // logFile receives a container's log stream and writes it to a file, keeping
@@ -22,28 +24,52 @@ type logFile struct {
 	mu   sync.Mutex
 	f    *os.File
 	buf  bytes.Buffer
+	done chan struct{} // closed when the follower stops
+	// following is set once a follower runs.
+	following bool
 }
 
-var _ testcontainers.LogConsumer = (*logFile)(nil)
+var _ io.Writer = (*logFile)(nil)
 
 func openLog(path string) (*logFile, error) {
 	f, err := os.Create(path)
 	if err != nil {
 		return nil, fmt.Errorf("create log file: %w", err)
 	}
-	return &logFile{path: path, f: f}, nil
+	return &logFile{path: path, f: f, done: make(chan struct{})}, nil
 }
 
-// Accept implements testcontainers.LogConsumer.
-func (l *logFile) Accept(entry testcontainers.Log) {
+// follow copies the container's stdout and stderr into the file until the
+// container stops or ctx ends. One stream from the start: no line is lost.
+func (l *logFile) follow(ctx context.Context, cli *testcontainers.DockerClient, id string) {
+	l.mu.Lock()
+	l.following = true
+	l.mu.Unlock()
+	go l.copy(ctx, cli, id)
+}
+
+func (l *logFile) copy(ctx context.Context, cli *testcontainers.DockerClient, id string) {
+	defer close(l.done)
+	rc, err := cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
+	if err != nil {
+		fmt.Fprintf(l, "tandem: could not follow the log: %v\n", err)
+		return
+	}
+	defer rc.Close()
+	_, _ = stdcopy.StdCopy(l, l, rc)
+}
+
+// Write implements io.Writer.
+func (l *logFile) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if l.f != nil {
-		_, _ = l.f.Write(entry.Content)
+		_, _ = l.f.Write(p)
 	}
 	if l.buf.Len() < 4<<20 {
-		l.buf.Write(entry.Content)
+		l.buf.Write(p)
 	}
+	return len(p), nil
 }
 
 // Match reports whether a line of what was logged so far matches re.
@@ -53,10 +79,20 @@ func (l *logFile) Match(re *regexp.Regexp) bool {
 	return re.Match(l.buf.Bytes())
 }
 
-// Close closes the file; later log entries are dropped.
+// Close waits briefly for the follower to drain, then closes the file; later
+// log entries are dropped.
 func (l *logFile) Close() {
 	if l == nil {
 		return
+	}
+	l.mu.Lock()
+	following := l.following
+	l.mu.Unlock()
+	if following {
+		select {
+		case <-l.done:
+		case <-time.After(2 * time.Second):
+		}
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -89,15 +125,3 @@ func lastLines(r io.Reader, n int) []string {
 	}
 	return lines
 }
-
-// tcLogger silences testcontainers' chatter unless TANDEM_DEBUG=1.
-func tcLogger() tclog.Logger {
-	if os.Getenv("TANDEM_DEBUG") == "1" {
-		return tclog.Default()
-	}
-	return quiet{}
-}
-
-type quiet struct{}
-
-func (quiet) Printf(string, ...any) {}

@@ -96,7 +96,6 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		Name:           "tandem-" + e.RunID + "-" + svc.Name,
 		Networks:       []string{e.Network},
 		NetworkAliases: map[string][]string{e.Network: append([]string{svc.Name}, svc.Aliases...)},
-		LogConsumerCfg: &testcontainers.LogConsumerConfig{Consumers: []testcontainers.LogConsumer{lf}},
 	}
 	for _, p := range svc.Ports {
 		req.ExposedPorts = append(req.ExposedPorts, strconv.Itoa(p)+"/tcp")
@@ -126,12 +125,19 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 			req.Image = ""
 		}
 	}
+	// Follow the log from the moment the container starts, with a context that
+	// lives as long as the environment (not the start's).
+	req.LifecycleHooks = []testcontainers.ContainerLifecycleHooks{{
+		PostStarts: []testcontainers.ContainerHook{func(_ context.Context, c testcontainers.Container) error {
+			lf.follow(e.logCtx, e.cli, c.GetContainerID())
+			return nil
+		}},
+	}}
 	begin := time.Now()
 	e.progressf("starting %s (%s)", svc.Name, imageName(svc))
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{
 		ContainerRequest: req,
 		Started:          true,
-		Logger:           tcLogger(),
 	})
 	s := &Service{Name: svc.Name, Container: ctr, Ports: map[int]int{}, LogFile: lf.path, spec: svc, log: lf}
 	if ctr != nil {

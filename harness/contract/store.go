@@ -1,0 +1,268 @@
+package contract
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Store is the contract store: a folder (contracts/ in the repository) with
+//
+//	pacts/CONSUMER/PROVIDER/VERSION.json   the pacts, as published
+//	versions/PACTICIPANT/VERSION.json      branch, tags and publication time
+type Store struct {
+	Dir string
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// Open returns the store in dir, creating the folder if needed.
+func Open(dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("open contract store: %w", err)
+	}
+	return &Store{Dir: dir, Now: time.Now}, nil
+}
+
+// Version is what the store knows of one pacticipant version.
+type Version struct {
+	Pacticipant string    `json:"pacticipant"`
+	Version     string    `json:"version"`
+	Branch      string    `json:"branch,omitempty"`
+	Tags        []string  `json:"tags,omitempty"`
+	PublishedAt time.Time `json:"publishedAt"`
+}
+
+// PublishOptions qualify a publication.
+type PublishOptions struct {
+	Branch string
+	Tags   []string
+	// Force replaces a pact whose content differs from the stored one.
+	Force bool
+}
+
+// Published reports what one publication did.
+type Published struct {
+	Consumer, Provider, Version string
+	Path                        string
+	// Outcome is "stored", "unchanged" or "replaced".
+	Outcome string
+}
+
+// ErrConflict is returned when a pact for the same consumer version and provider
+// is already stored with different content.
+var ErrConflict = errors.New("a different pact is already published for this consumer version")
+
+var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
+
+// Publish stores pact files for one consumer version. Every file is validated
+// and checked for conflicts before anything is written, so a bad file or a
+// conflict changes nothing.
+func (s *Store) Publish(consumer, version string, opts PublishOptions, files ...string) ([]Published, error) {
+	if !safeName.MatchString(consumer) {
+		return nil, fmt.Errorf("consumer name %q: use letters, digits, '.', '_' and '-' only", consumer)
+	}
+	if !safeName.MatchString(version) {
+		return nil, fmt.Errorf("version %q: use letters, digits, '.', '_' and '-' only (a semantic version or a commit id)", version)
+	}
+	if len(files) == 0 {
+		return nil, errors.New("publish: name at least one pact file")
+	}
+	type write struct {
+		path string
+		data []byte
+	}
+	var writes []write
+	var results []Published
+	seen := map[string]string{}
+	for _, f := range files {
+		p, err := ReadPact(f)
+		if err != nil {
+			return nil, err
+		}
+		if p.Consumer != consumer {
+			return nil, fmt.Errorf("%s: the pact's consumer is %q, not %q; publish it with --consumer %s", f, p.Consumer, consumer, p.Consumer)
+		}
+		if !safeName.MatchString(p.Provider) {
+			return nil, fmt.Errorf("%s: provider name %q: use letters, digits, '.', '_' and '-' only", f, p.Provider)
+		}
+		if other, dup := seen[p.Provider]; dup {
+			return nil, fmt.Errorf("%s and %s are both pacts with provider %s; publish one per provider", other, f, p.Provider)
+		}
+		seen[p.Provider] = f
+		target := s.pactPath(consumer, p.Provider, version)
+		res := Published{Consumer: consumer, Provider: p.Provider, Version: version, Path: target, Outcome: "stored"}
+		if old, err := os.ReadFile(target); err == nil {
+			same, err := sameContent(old, p)
+			if err != nil {
+				return nil, fmt.Errorf("%s: the stored pact is unreadable: %w", target, err)
+			}
+			switch {
+			case same:
+				res.Outcome = "unchanged"
+			case !opts.Force:
+				return nil, fmt.Errorf("%w: %s %s → %s differs from %s; publish the change under a new consumer version, or replace it with --force",
+					ErrConflict, consumer, version, p.Provider, target)
+			default:
+				res.Outcome = "replaced"
+			}
+		}
+		if res.Outcome != "unchanged" {
+			writes = append(writes, write{target, p.Raw})
+		}
+		results = append(results, res)
+	}
+	v, err := s.version(consumer, version)
+	if err != nil {
+		return nil, err
+	}
+	changed := v.PublishedAt.IsZero() || len(writes) > 0
+	if v.PublishedAt.IsZero() || len(writes) > 0 {
+		v.PublishedAt = s.Now().UTC()
+	}
+	if opts.Branch != "" && v.Branch != opts.Branch {
+		v.Branch, changed = opts.Branch, true
+	}
+	for _, t := range opts.Tags {
+		if !slices.Contains(v.Tags, t) {
+			v.Tags, changed = append(v.Tags, t), true
+		}
+	}
+	if changed {
+		b, _ := json.MarshalIndent(v, "", "  ")
+		writes = append(writes, write{s.versionPath(consumer, version), append(b, '\n')})
+	}
+	for _, w := range writes {
+		if err := writeAtomic(w.path, w.data); err != nil {
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+	}
+	return results, nil
+}
+
+// Entry is one stored pact.
+type Entry struct {
+	Consumer, Provider string
+	Version            Version
+	Path               string
+}
+
+// List returns every stored pact, by consumer, provider and publication time.
+func (s *Store) List() ([]Entry, error) {
+	paths, err := filepath.Glob(filepath.Join(s.Dir, "pacts", "*", "*", "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	var entries []Entry
+	for _, p := range paths {
+		rel, _ := filepath.Rel(filepath.Join(s.Dir, "pacts"), p)
+		provider := filepath.Base(filepath.Dir(rel))
+		consumer := filepath.Dir(filepath.Dir(rel))
+		version := filepath.Base(rel[:len(rel)-len(".json")])
+		v, err := s.version(consumer, version)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, Entry{Consumer: consumer, Provider: provider, Version: v, Path: p})
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		a, b := entries[i], entries[j]
+		if a.Consumer != b.Consumer {
+			return a.Consumer < b.Consumer
+		}
+		if a.Provider != b.Provider {
+			return a.Provider < b.Provider
+		}
+		return a.Version.PublishedAt.Before(b.Version.PublishedAt)
+	})
+	return entries, nil
+}
+
+// Latest returns, for each consumer of provider, its most recently published
+// pact (on branch, when branch is not empty).
+func (s *Store) Latest(provider, branch string) ([]Entry, error) {
+	all, err := s.List()
+	if err != nil {
+		return nil, err
+	}
+	latest := map[string]Entry{}
+	for _, e := range all {
+		if e.Provider != provider || (branch != "" && e.Version.Branch != branch) {
+			continue
+		}
+		latest[e.Consumer] = e // List is ordered by publication time
+	}
+	out := make([]Entry, 0, len(latest))
+	for _, e := range latest {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Consumer < out[j].Consumer })
+	return out, nil
+}
+
+func (s *Store) pactPath(consumer, provider, version string) string {
+	return filepath.Join(s.Dir, "pacts", consumer, provider, version+".json")
+}
+
+func (s *Store) versionPath(pacticipant, version string) string {
+	return filepath.Join(s.Dir, "versions", pacticipant, version+".json")
+}
+
+func (s *Store) version(pacticipant, version string) (Version, error) {
+	v := Version{Pacticipant: pacticipant, Version: version}
+	b, err := os.ReadFile(s.versionPath(pacticipant, version))
+	if errors.Is(err, os.ErrNotExist) {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("%s: %w", s.versionPath(pacticipant, version), err)
+	}
+	return v, nil
+}
+
+func sameContent(stored []byte, p *Pact) (bool, error) {
+	old, err := ParsePact(stored)
+	if err != nil {
+		return false, err
+	}
+	a, err := old.Content()
+	if err != nil {
+		return false, err
+	}
+	b, err := p.Content()
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(a, b), nil
+}
+
+// writeAtomic writes through a temporary file and a rename, so a reader (or a
+// crash) never sees half a file.
+func writeAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".publish-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,147 @@
+// Package pactffi is the cgo glue to the Pact FFI library (libpact_ffi) that
+// pact-go's public API does not expose: provider verification with a
+// structured, per-interaction result.
+//
+// The library is the one pact-go links against; `make setup` puts it in
+// .tandem/lib and the Makefile passes its folder in CGO_LDFLAGS.
+package pactffi
+
+/*
+#cgo LDFLAGS: -L${SRCDIR}/../../.tandem/lib -Wl,-rpath,${SRCDIR}/../../.tandem/lib -lpact_ffi
+#include <stdlib.h>
+
+typedef struct VerifierHandle VerifierHandle;
+const char *pactffi_version(void);
+VerifierHandle *pactffi_verifier_new_for_application(const char *name, const char *version);
+void pactffi_verifier_shutdown(VerifierHandle *handle);
+void pactffi_verifier_set_provider_info(VerifierHandle *handle, const char *name, const char *scheme, const char *host, unsigned short port, const char *path);
+void pactffi_verifier_set_provider_state(VerifierHandle *handle, const char *url, unsigned char teardown, unsigned char body);
+int pactffi_verifier_set_verification_options(VerifierHandle *handle, unsigned char disable_ssl_verification, unsigned long request_timeout);
+int pactffi_verifier_set_coloured_output(VerifierHandle *handle, unsigned char coloured_output);
+int pactffi_verifier_set_no_pacts_is_error(VerifierHandle *handle, unsigned char is_error);
+void pactffi_verifier_add_custom_header(VerifierHandle *handle, const char *header_name, const char *header_value);
+void pactffi_verifier_add_file_source(VerifierHandle *handle, const char *file);
+int pactffi_verifier_execute(VerifierHandle *handle);
+const char *pactffi_verifier_output(const VerifierHandle *handle, unsigned char strip_ansi);
+const char *pactffi_verifier_json(const VerifierHandle *handle);
+void pactffi_string_delete(char *string);
+*/
+import "C"
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"sync"
+	"unsafe"
+)
+
+// Version returns the version of the loaded libpact_ffi.
+func Version() string { return C.GoString(C.pactffi_version()) }
+
+// Request is one provider verification.
+type Request struct {
+	Provider        string
+	ProviderVersion string
+	// BaseURL is where the provider answers, e.g. http://127.0.0.1:32771.
+	BaseURL string
+	// StatesURL receives provider-state changes (setup and teardown) as JSON
+	// bodies; empty when the provider has none.
+	StatesURL string
+	// PactFiles are the pacts to verify.
+	PactFiles []string
+	// Headers are added to every request sent to the provider.
+	Headers map[string]string
+	// RequestTimeoutMillis bounds each request; default 10000.
+	RequestTimeoutMillis int
+}
+
+// Outcome is the verifier's result: its JSON document and its plain-text output.
+type Outcome struct {
+	// Passed is true when every interaction verified.
+	Passed bool
+	// JSON is the verifier's structured result (see Result).
+	JSON []byte
+	// Output is what the verifier would print, without colours.
+	Output string
+}
+
+// ErrFailedToRun means the verifier could not run at all (bad input, provider
+// unreachable before any interaction), as opposed to a verification failure.
+var ErrFailedToRun = errors.New("the Pact verifier could not run")
+
+// The FFI verifier keeps global state; one verification at a time.
+var mu sync.Mutex
+
+// Verify runs the Pact FFI verifier.
+func Verify(req Request) (Outcome, error) {
+	u, err := url.Parse(req.BaseURL)
+	if err != nil || u.Hostname() == "" {
+		return Outcome{}, fmt.Errorf("provider base URL %q is not a URL like http://127.0.0.1:8080", req.BaseURL)
+	}
+	port := 80
+	if p := u.Port(); p != "" {
+		port, _ = strconv.Atoi(p)
+	} else if u.Scheme == "https" {
+		port = 443
+	}
+	mu.Lock()
+	defer mu.Unlock()
+
+	cs := newCStrings()
+	defer cs.free()
+	h := C.pactffi_verifier_new_for_application(cs.s("tandem"), cs.s("dev"))
+	defer C.pactffi_verifier_shutdown(h)
+	C.pactffi_verifier_set_provider_info(h, cs.s(req.Provider), cs.s(u.Scheme), cs.s(u.Hostname()), C.ushort(port), cs.s(u.Path))
+	timeout := req.RequestTimeoutMillis
+	if timeout <= 0 {
+		timeout = 10000
+	}
+	C.pactffi_verifier_set_verification_options(h, 0, C.ulong(timeout))
+	C.pactffi_verifier_set_coloured_output(h, 0)
+	C.pactffi_verifier_set_no_pacts_is_error(h, 1)
+	if req.StatesURL != "" {
+		C.pactffi_verifier_set_provider_state(h, cs.s(req.StatesURL), 1, 1)
+	}
+	for k, v := range req.Headers {
+		C.pactffi_verifier_add_custom_header(h, cs.s(k), cs.s(v))
+	}
+	for _, f := range req.PactFiles {
+		C.pactffi_verifier_add_file_source(h, cs.s(f))
+	}
+	rc := C.pactffi_verifier_execute(h)
+	out := Outcome{Passed: rc == 0, JSON: []byte(take(C.pactffi_verifier_json(h))), Output: take(C.pactffi_verifier_output(h, 1))}
+	switch rc {
+	case 0, 1:
+		return out, nil
+	default:
+		return out, fmt.Errorf("%w (code %d): %s", ErrFailedToRun, int(rc), out.Output)
+	}
+}
+
+// take copies and frees a string the FFI allocated.
+func take(p *C.char) string {
+	if p == nil {
+		return ""
+	}
+	s := C.GoString(p)
+	C.pactffi_string_delete(p)
+	return s
+}
+
+type cStrings []*C.char
+
+func newCStrings() *cStrings { return &cStrings{} }
+
+func (c *cStrings) s(v string) *C.char {
+	p := C.CString(v)
+	*c = append(*c, p)
+	return p
+}
+
+func (c *cStrings) free() {
+	for _, p := range *c {
+		C.free(unsafe.Pointer(p))
+	}
+}
