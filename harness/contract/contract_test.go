@@ -177,3 +177,15 @@ func TestParseResultsExplainsEachInteraction(t *testing.T) {
 		t.Errorf("state failure = %s", state.Explain())
 	}
 }
+
+func TestCollapseMergesArrayIndices(t *testing.T) {
+	in := []Mismatch{
+		{Type: "BodyMismatch", Path: "$.products[1]", Text: "missing name"},
+		{Type: "BodyMismatch", Path: "$.products[0]", Text: "missing name"},
+		{Type: "BodyMismatch", Path: "$.count", Text: "expected 1"},
+	}
+	got := collapse(in)
+	if len(got) != 2 || got[0].Path != "$.count" || got[1].Path != "$.products[*]" || got[1].Text != "missing name (in 2 items)" {
+		t.Errorf("collapse = %+v", got)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -214,12 +216,14 @@ func parseResults(doc []byte, p *Pact, e Entry) ([]Result, error) {
 			if fe.Mismatch.Message != "" {
 				r.Problem = fe.Mismatch.Message
 			}
+			var ms []Mismatch
 			for _, m := range fe.Mismatch.Mismatches {
-				r.Mismatches = append(r.Mismatches, Mismatch{
+				ms = append(ms, Mismatch{
 					Type: m.Type, Path: m.Path, Text: m.Mismatch,
 					Expected: text(m.Expected), Actual: text(m.Actual),
 				})
 			}
+			r.Mismatches = append(r.Mismatches, collapse(ms)...)
 		}
 		results = append(results, r)
 	}
@@ -227,6 +231,37 @@ func parseResults(doc []byte, p *Pact, e Entry) ([]Result, error) {
 		return nil, errors.New("the pact has no interactions")
 	}
 	return results, nil
+}
+
+var index = regexp.MustCompile(`\[\d+\]`)
+
+// collapse merges mismatches that differ only in an array index into one with
+// the index written [*] and a count, and orders them by path.
+func collapse(ms []Mismatch) []Mismatch {
+	var out []Mismatch
+	count := map[int]int{}
+	for _, m := range ms {
+		key := m
+		key.Path = index.ReplaceAllString(m.Path, "[*]")
+		found := -1
+		for i, o := range out {
+			if o == key {
+				found = i
+			}
+		}
+		if found < 0 {
+			out = append(out, key)
+			found = len(out) - 1
+		}
+		count[found]++
+	}
+	for i := range out {
+		if count[i] > 1 {
+			out[i].Text += fmt.Sprintf(" (in %d items)", count[i])
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Path < out[j].Path })
+	return out
 }
 
 // text renders an expected/actual value from the FFI (a string, or JSON).

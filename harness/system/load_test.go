@@ -111,3 +111,16 @@ func TestSubsetKeepsDependencies(t *testing.T) {
 		t.Errorf("Subset(nope) error = %v", err)
 	}
 }
+
+func TestServiceVersionIsTheImageTag(t *testing.T) {
+	for image, want := range map[string]string{
+		"tandem.local/shop-catalog:1.0": "1.0",
+		"localhost:5000/catalog":        "latest",
+		"catalog":                       "latest",
+		"registry:5000/a/b:2.1-rc1":     "2.1-rc1",
+	} {
+		if got := (&system.Service{Image: image}).Version(); got != want {
+			t.Errorf("Version(%s) = %s, want %s", image, got, want)
+		}
+	}
+}

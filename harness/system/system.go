@@ -149,3 +149,14 @@ func (s *System) Subset(names ...string) (*System, error) {
 	}
 	return sub, nil
 }
+
+// Version is the service's version: its image tag ("1.0" of name:1.0), or
+// "latest" when the image names none.
+func (s *Service) Version() string {
+	for i := len(s.Image) - 1; i >= 0 && s.Image[i] != '/'; i-- {
+		if s.Image[i] == ':' {
+			return s.Image[i+1:]
+		}
+	}
+	return "latest"
+}

@@ -12,6 +12,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+	tclog "github.com/testcontainers/testcontainers-go/log"
 )
 
 // Labels on every container, network and volume Tandem creates.
@@ -27,9 +28,13 @@ var configureOnce sync.Once
 // Configure sets the testcontainers settings Tandem needs when the user has not
 // set them: the Ryuk reaper is off (Tandem removes what it starts itself, by
 // label), and with a local engine mapped ports are reached on 127.0.0.1.
+// It also silences testcontainers' logging unless TANDEM_DEBUG=1.
 // It must run before the first testcontainers call; Client calls it.
 func Configure() {
 	configureOnce.Do(func() {
+		if os.Getenv("TANDEM_DEBUG") != "1" {
+			tclog.SetDefault(tclog.NewNoopLogger()) // the connection banner and pull chatter
+		}
 		if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
 			os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
 		}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/tandem-harness/tandem/harness/contract"
+)
+
+func runContracts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	sub := ""
+	if len(args) > 0 {
+		sub, args = args[0], args[1:]
+	}
+	switch sub {
+	case "publish":
+		return runPublish(args, stdout, stderr)
+	case "list":
+		return runList(args, stdout, stderr)
+	case "", "-h", "--help", "help":
+		fmt.Fprintln(stdout, "Usage: tandem contracts publish|list [flags]\n\n  publish   store pact files for one consumer version\n  list      show what the store holds")
+		return nil
+	}
+	return fmt.Errorf("unknown subcommand %q; use publish or list", sub)
+}
+
+func runPublish(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("contracts publish", "--consumer NAME --version V [--branch B] [--tag T]... [--force] FILE...",
+		"Store pact files in the contract store, immutably per (consumer, version, provider).\nPublishing identical content again is a no-op; different content for a stored version is refused unless --force.", stderr)
+	dir := fs.String("dir", "contracts", "the contract store `folder`")
+	consumer := fs.String("consumer", "", "the consumer's `name` (must match the pacts)")
+	version := fs.String("version", "", "the consumer `version` (a semantic version or a commit id)")
+	branch := fs.String("branch", "", "the consumer version's `branch`")
+	force := fs.Bool("force", false, "replace a stored pact whose content differs")
+	var tags stringList
+	fs.Var(&tags, "tag", "a `tag` for the consumer version (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *consumer == "" || *version == "" || fs.NArg() == 0 {
+		fs.Usage()
+		return fmt.Errorf("--consumer, --version and at least one pact file are required")
+	}
+	store, err := contract.Open(*dir)
+	if err != nil {
+		return err
+	}
+	res, err := store.Publish(*consumer, *version, contract.PublishOptions{Branch: *branch, Tags: tags, Force: *force}, fs.Args()...)
+	if err != nil {
+		return err
+	}
+	for _, r := range res {
+		fmt.Fprintf(stdout, "%-9s %s %s → %s  (%s)\n", r.Outcome, r.Consumer, r.Version, r.Provider, r.Path)
+	}
+	return nil
+}
+
+func runList(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("contracts list", "[--dir contracts]", "List the pacts in the contract store.", stderr)
+	dir := fs.String("dir", "contracts", "the contract store `folder`")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	store, err := contract.Open(*dir)
+	if err != nil {
+		return err
+	}
+	entries, err := store.List()
+	if err != nil {
+		return err
+	}
+	if len(entries) == 0 {
+		fmt.Fprintf(stdout, "no pacts in %s; publish one with tandem contracts publish\n", *dir)
+		return nil
+	}
+	tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CONSUMER\tVERSION\tBRANCH\tTAGS\tPROVIDER\tPUBLISHED")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", e.Consumer, e.Version.Version, e.Version.Branch,
+			strings.Join(e.Version.Tags, ","), e.Provider, e.Version.PublishedAt.Format("2006-01-02 15:04"))
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,50 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/system"
+)
+
+func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("up", "-f FILE [--service NAME]... [--out DIR]",
+		"Start a system in containers, print its endpoints, and stay up until Ctrl-C; then remove everything.", stderr)
+	file := fs.String("f", "compose.yaml", "the system's Compose `file`")
+	out := fs.String("out", "out/runs", "`folder` for the run's logs")
+	var services stringList
+	fs.Var(&services, "service", "start only this `service` and what it depends on (repeatable)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q; see tandem up --help", fs.Arg(0))
+	}
+	sys, err := system.Load(ctx, *file)
+	if err != nil {
+		return err
+	}
+	e, err := env.Start(ctx, sys, env.WithOutputDir(*out), env.WithServices(services...), env.WithProgress(stderr))
+	defer func() {
+		fmt.Fprintf(stderr, "tandem: stopping environment %s\n", e.RunID)
+		if err := e.Stop(context.WithoutCancel(ctx)); err != nil {
+			fmt.Fprintf(stderr, "tandem: %v\n", err)
+		}
+	}()
+	if err != nil {
+		return err
+	}
+	e.Describe(stdout)
+	fmt.Fprintf(stdout, "up in %s; press Ctrl-C to stop and remove everything\n", e.StartupTime().Round(time.Millisecond))
+	<-ctx.Done()
+	return nil
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (s *stringList) String() string     { return fmt.Sprint([]string(*s)) }
+func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/tandem-harness/tandem/harness/verify"
+)
+
+func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg := verify.DefaultConfig()
+	fs := newFlags("verify", "[-f FILE] [--contracts DIR] [--out DIR] [--suites contracts,e2e]",
+		"Verify a system: run its consumers' pact tests, publish their pacts to the contract store,\n"+
+			"then run the Ginkgo suites (provider verification per interaction, end-to-end journeys).\n"+
+			"Writes OUT/junit.xml, OUT/summary.json and per-service logs under OUT/runs; exits 1 when anything failed.", stderr)
+	fs.StringVar(&cfg.System, "f", cfg.System, "the system's Compose `file`")
+	fs.StringVar(&cfg.Contracts, "contracts", cfg.Contracts, "the contract store `folder`")
+	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")
+	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on")
+	suites := fs.String("suites", strings.Join(cfg.Suites, ","), "comma-separated `suites` under suites/ to run, in order")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q; see tandem verify --help", fs.Arg(0))
+	}
+	cfg.Suites = strings.Split(*suites, ",")
+	cfg.Stdout = stdout
+	sum, err := verify.Run(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	if !sum.Passed {
+		return exitError{code: 1}
+	}
+	return nil
+}

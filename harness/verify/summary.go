@@ -1,0 +1,167 @@
+package verify
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
+)
+
+// Summary is what a verification run did: written to summary.json for CI and
+// printed for people.
+type Summary struct {
+	Passed    bool      `json:"passed"`
+	StartedAt time.Time `json:"startedAt"`
+	Duration  Duration  `json:"duration"`
+	Steps     []Step    `json:"steps"`
+	Suites    []Suite   `json:"suites"`
+	Failures  []Failure `json:"failures"`
+	JUnit     string    `json:"junit,omitempty"`
+}
+
+// Step is one stage of the run.
+type Step struct {
+	Name     string   `json:"name"`
+	Passed   bool     `json:"passed"`
+	Duration Duration `json:"duration"`
+	Detail   string   `json:"detail,omitempty"`
+	Error    string   `json:"error,omitempty"`
+}
+
+// Suite is one Ginkgo suite's outcome.
+type Suite struct {
+	Name     string   `json:"name"`
+	Path     string   `json:"path"`
+	Passed   bool     `json:"passed"`
+	Specs    int      `json:"specs"`
+	Failed   int      `json:"failed"`
+	Skipped  int      `json:"skipped"`
+	Duration Duration `json:"duration"`
+
+	failures []Failure
+}
+
+// Failure is one failed spec, with the failure message as the suite wrote it.
+type Failure struct {
+	Suite    string `json:"suite"`
+	Spec     string `json:"spec"`
+	Message  string `json:"message"`
+	Location string `json:"location"`
+}
+
+// Duration marshals as a string such as "2.5s".
+type Duration time.Duration
+
+func (d Duration) MarshalJSON() ([]byte, error) {
+	return json.Marshal(time.Duration(d).Round(time.Millisecond).String())
+}
+
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	*d = Duration(v)
+	return err
+}
+
+func (s *Summary) step(name string, run func() (string, error)) Step {
+	begin := time.Now()
+	detail, err := run()
+	st := Step{Name: name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: detail}
+	if err != nil {
+		st.Error = err.Error()
+	}
+	s.Steps = append(s.Steps, st)
+	return st
+}
+
+func (s *Summary) write(path string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// Print writes the summary for people: the verdict, each step, each suite, and
+// each failure's message.
+func (s *Summary) Print(w io.Writer, out string) {
+	verdict := "PASSED"
+	if !s.Passed {
+		verdict = "FAILED"
+	}
+	fmt.Fprintf(w, "\ntandem verify: %s in %s\n", verdict, time.Duration(s.Duration).Round(100*time.Millisecond))
+	for _, st := range s.Steps {
+		mark := "ok  "
+		if !st.Passed {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "  %s  %-15s %s\n", mark, st.Name, st.Detail)
+		if st.Error != "" && st.Error != st.Detail {
+			fmt.Fprintf(w, "        %s\n", strings.ReplaceAll(st.Error, "\n", "\n        "))
+		}
+	}
+	for _, su := range s.Suites {
+		mark := "ok  "
+		if !su.Passed {
+			mark = "FAIL"
+		}
+		fmt.Fprintf(w, "  %s  suite %-9s %d spec(s), %d failed, %d skipped, %s\n", mark, su.Name, su.Specs, su.Failed, su.Skipped, time.Duration(su.Duration).Round(100*time.Millisecond))
+	}
+	for _, f := range s.Failures {
+		fmt.Fprintf(w, "\n  FAILED %s › %s\n    %s\n    at %s\n", f.Suite, f.Spec, strings.ReplaceAll(f.Message, "\n", "\n    "), f.Location)
+	}
+	fmt.Fprintf(w, "\n  summary: %s/summary.json", out)
+	if s.JUnit != "" {
+		fmt.Fprintf(w, "   JUnit: %s", s.JUnit)
+	}
+	fmt.Fprintln(w)
+}
+
+// readGinkgoReport reads a Ginkgo JSON report into suites and their failures.
+func readGinkgoReport(path string) ([]Suite, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read the suites' report: %w", err)
+	}
+	var reports []types.Report
+	if err := json.Unmarshal(b, &reports); err != nil {
+		return nil, fmt.Errorf("read the suites' report %s: %w", path, err)
+	}
+	var suites []Suite
+	for _, r := range reports {
+		su := Suite{Name: r.SuiteDescription, Path: r.SuitePath, Passed: r.SuiteSucceeded, Duration: Duration(r.RunTime)}
+		for _, sr := range r.SpecReports {
+			if sr.LeafNodeType == types.NodeTypeIt {
+				su.Specs++
+			}
+			switch {
+			case sr.State.Is(types.SpecStateFailureStates):
+				su.Failed++
+				name := sr.FullText()
+				if name == "" {
+					name = "[" + sr.LeafNodeType.String() + "]"
+				}
+				su.failures = append(su.failures, Failure{
+					Suite: su.Name, Spec: name,
+					Message:  sr.Failure.Message,
+					Location: sr.Failure.Location.String(),
+				})
+			case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
+				su.Skipped++
+			}
+		}
+		suites = append(suites, su)
+	}
+	return suites, nil
+}

@@ -1,0 +1,82 @@
+package contracts_test
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/tandem-harness/tandem/harness/contract"
+	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/system"
+	"github.com/tandem-harness/tandem/suites/internal/suite"
+)
+
+// mainBranch is the consumer version selector: the latest pact each consumer
+// published on its main branch.
+const mainBranch = "main"
+
+// The tree is built from the store: one container per provider, one spec per
+// interaction, so the JUnit report has a test case for each.
+var _ = func() bool {
+	sys, err := system.Load(context.Background(), suite.SystemFile())
+	if err != nil {
+		panic(fmt.Sprintf("load the system under test: %v", err))
+	}
+	store, err := contract.Open(suite.ContractsDir())
+	if err != nil {
+		panic(err)
+	}
+	for _, name := range sys.Names() {
+		pacts, err := store.Latest(name, mainBranch)
+		if err != nil {
+			panic(fmt.Sprintf("read the contract store %s: %v", store.Dir, err))
+		}
+		if len(pacts) > 0 {
+			describeProvider(sys, sys.Services[name], pacts)
+		}
+	}
+	return true
+}()
+
+func describeProvider(sys *system.System, svc *system.Service, pacts []contract.Entry) {
+	Describe("provider "+svc.Name, Ordered, Label("contract"), func() {
+		var verification *contract.Verification
+
+		BeforeAll(func(ctx SpecContext) {
+			e := suite.StartEnv(ctx, sys,
+				env.WithServices(svc.Name),
+				env.WithEnv(svc.Name, map[string]string{"PROVIDER_STATES": "true"}))
+			url, err := e.URL(svc.Name)
+			Expect(err).NotTo(HaveOccurred())
+			states := ""
+			if svc.Tandem.ProviderStates != "" {
+				states = url + svc.Tandem.ProviderStates
+			}
+			verification, err = contract.Verify(ctx, contract.VerifyRequest{
+				Provider: svc.Name, ProviderVersion: svc.Version(),
+				BaseURL: url, StatesURL: states, Pacts: pacts,
+			})
+			Expect(err).NotTo(HaveOccurred())
+			AddReportEntry("verifier output", verification.Output, ReportEntryVisibilityFailureOrVerbose)
+		}, NodeTimeout(5*time.Minute))
+
+		for _, entry := range pacts {
+			p, err := contract.ReadPact(entry.Path)
+			if err != nil {
+				panic(err)
+			}
+			for _, in := range p.Interactions {
+				It(fmt.Sprintf("honours %s %s: %s", entry.Consumer, entry.Version.Version, in.Description), func() {
+					r, ok := verification.Result(entry.Consumer, in.Description)
+					Expect(ok).To(BeTrue(), "the verifier reported no result for %q", in.Description)
+					if !r.Passed {
+						Fail(r.Explain())
+					}
+				})
+			}
+		}
+	})
+}

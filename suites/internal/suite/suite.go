@@ -1,0 +1,72 @@
+// Package suite holds what Tandem's Ginkgo suites share: where the repository,
+// the system file, the contract store and the output folder are, and starting
+// an environment whose teardown is registered at once.
+package suite
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/system"
+)
+
+// Root is the repository's root folder.
+func Root() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", ".."))
+}
+
+// fromEnv returns $name, or def under the repository root.
+func fromEnv(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		abs, err := filepath.Abs(v)
+		if err == nil {
+			return abs
+		}
+		return v
+	}
+	return filepath.Join(Root(), def)
+}
+
+// SystemFile is the system under test: $TANDEM_SYSTEM, default the reference shop.
+func SystemFile() string { return fromEnv("TANDEM_SYSTEM", "fixtures/shop/compose.yaml") }
+
+// ContractsDir is the contract store: $TANDEM_CONTRACTS, default contracts/.
+func ContractsDir() string { return fromEnv("TANDEM_CONTRACTS", "contracts") }
+
+// OutDir is where runs write: $TANDEM_OUT, default out/.
+func OutDir() string { return fromEnv("TANDEM_OUT", "out") }
+
+// LoadSystem loads the system under test, failing the node on error.
+func LoadSystem(ctx context.Context) *system.System {
+	GinkgoHelper()
+	sys, err := system.Load(ctx, SystemFile())
+	Expect(err).NotTo(HaveOccurred(), "load the system under test")
+	return sys
+}
+
+// StartEnv starts sys and registers its teardown before checking the error, so a
+// failed start leaves nothing behind. When the spec failed and TANDEM_KEEP=1,
+// the environment is kept for inspection.
+func StartEnv(ctx context.Context, sys *system.System, opts ...env.Option) *env.Env {
+	GinkgoHelper()
+	opts = append([]env.Option{env.WithOutputDir(filepath.Join(OutDir(), "runs")), env.WithProgress(GinkgoWriter)}, opts...)
+	e, err := env.Start(ctx, sys, opts...)
+	DeferCleanup(func() {
+		if CurrentSpecReport().Failed() {
+			e.MarkFailed()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+		defer cancel()
+		Expect(e.Stop(ctx)).To(Succeed(), "remove environment %s", e.RunID)
+	})
+	Expect(err).NotTo(HaveOccurred())
+	return e
+}
