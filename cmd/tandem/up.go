@@ -15,6 +15,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"Start a system in containers, print its endpoints, and stay up until Ctrl-C; then remove everything.", stderr)
 	file := fs.String("f", "compose.yaml", "the system's Compose `file`")
 	out := fs.String("out", "out/runs", "`folder` for the run's logs")
+	runID := fs.String("run-id", "", "the run `id` (default: the time and random bits); labels every resource")
 	var services stringList
 	fs.Var(&services, "service", "start only this `service` and what it depends on (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -27,7 +28,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	e, err := env.Start(ctx, sys, env.WithOutputDir(*out), env.WithServices(services...), env.WithProgress(stderr))
+	e, err := env.Start(ctx, sys, env.WithOutputDir(*out), env.WithRunID(*runID), env.WithServices(services...), env.WithProgress(stderr))
 	defer func() {
 		fmt.Fprintf(stderr, "tandem: stopping environment %s\n", e.RunID)
 		if err := e.Stop(context.WithoutCancel(ctx)); err != nil {

@@ -77,7 +77,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		if err := sum.write(filepath.Join(out, "summary.json")); err != nil {
 			return sum, err
 		}
-		sum.Print(cfg.Stdout, out)
+		sum.Print(cfg.Stdout, cfg.Out)
 		return sum, nil
 	}
 
@@ -209,7 +209,7 @@ func runSuites(ctx context.Context, cfg Config, sum *Summary, out string, env ma
 		return "", err
 	}
 	sum.Suites = suites
-	sum.JUnit = filepath.Join(out, "junit.xml")
+	sum.JUnit = filepath.Join(cfg.Out, "junit.xml")
 	var failed, specs int
 	for _, s := range suites {
 		failed += s.Failed

@@ -1,0 +1,121 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/moby/moby/client"
+
+	"github.com/tandem-harness/tandem/internal/docker"
+)
+
+// tandem runs the CLI in-process and returns its exit code and output.
+func tandem(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr strings.Builder
+	code := run(t.Context(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// leftovers counts the containers and networks run runID left behind.
+func leftovers(t *testing.T, runID string) (int, int) {
+	t.Helper()
+	cli, err := docker.Client(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	c, n, err := docker.Leftovers(context.Background(), cli, runID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, n
+}
+
+func TestUpRejectsBadSystemsWithShortErrorsAndLeavesNothing(t *testing.T) {
+	tests := []struct {
+		name   string
+		file   string
+		within time.Duration
+		want   []string
+	}{
+		{"unknown field", "testdata/unknown-field.yaml", 5 * time.Second,
+			[]string{"testdata/unknown-field.yaml", "services.catalog", `unknown field "enviroment"`}},
+		{"missing image", "testdata/missing-image.yaml", 30 * time.Second,
+			[]string{`service "catalog"`, `image "tandem.local/shop-catalog:0.0-never-built" is not on this machine`, "make setup"}},
+		{"never healthy", "testdata/never-healthy.yaml", 30 * time.Second,
+			[]string{"catalog did not become ready within 4s", "probed GET http://127.0.0.1:", "/health", "last answer:", "log lines of catalog", "database"}},
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			runID := fmt.Sprintf("clitest-%d-%d", time.Now().UnixNano(), i)
+			begin := time.Now()
+			code, _, stderr := tandem(t, "up", "-f", tc.file, "--out", t.TempDir(), "--run-id", runID)
+			if code != 1 {
+				t.Errorf("exit code = %d, want 1; stderr:\n%s", code, stderr)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr does not contain %q:\n%s", w, stderr)
+				}
+			}
+			if strings.Contains(stderr, "goroutine ") || strings.Contains(stderr, "panic:") {
+				t.Errorf("stderr holds a stack trace:\n%s", stderr)
+			}
+			if took := time.Since(begin); took > tc.within {
+				t.Errorf("took %s, want under %s", took, tc.within)
+			}
+			if c, n := leftovers(t, runID); c != 0 || n != 0 {
+				t.Errorf("left %d container(s) and %d network(s) behind", c, n)
+			}
+		})
+	}
+}
+
+func TestHelpForEveryCommand(t *testing.T) {
+	for _, cmd := range []string{"up", "down", "verify"} {
+		t.Run(cmd, func(t *testing.T) {
+			code, _, stderr := tandem(t, cmd, "--help")
+			if code != 0 || !strings.Contains(stderr, "Usage: tandem "+cmd) {
+				t.Errorf("tandem %s --help = %d:\n%s", cmd, code, stderr)
+			}
+		})
+	}
+	code, stdout, _ := tandem(t, "--help")
+	if code != 0 || !strings.Contains(stdout, "verify") || !strings.Contains(stdout, "down") {
+		t.Errorf("tandem --help = %d:\n%s", code, stdout)
+	}
+	code, _, stderr := tandem(t, "launch")
+	if code != 2 || !strings.Contains(stderr, `unknown command "launch"`) {
+		t.Errorf("tandem launch = %d:\n%s", code, stderr)
+	}
+}
+
+func TestDownRemovesWhatARunLeftBehind(t *testing.T) {
+	// A network labelled like one a killed run left behind.
+	cli, err := docker.Client(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	runID := fmt.Sprintf("clitest-down-%d", time.Now().UnixNano())
+	_, err = cli.NetworkCreate(t.Context(), "tandem-"+runID, client.NetworkCreateOptions{
+		Driver: "bridge", Labels: map[string]string{docker.LabelRun: runID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, n := leftovers(t, runID); n != 1 {
+		t.Fatalf("the leftover network was not created")
+	}
+	code, stdout, stderr := tandem(t, "down", "--run", runID)
+	if code != 0 || !strings.Contains(stdout, "removed 0 container(s), 1 network(s)") {
+		t.Fatalf("tandem down --run = %d\n%s%s", code, stdout, stderr)
+	}
+	if c, n := leftovers(t, runID); c != 0 || n != 0 {
+		t.Errorf("after down: %d container(s), %d network(s)", c, n)
+	}
+}

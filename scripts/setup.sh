@@ -1,0 +1,386 @@
+#!/usr/bin/env bash
+# scripts/setup.sh — idempotent machine setup for Tandem (run by `make setup`,
+# `make test` and `make verify` from the repo root).
+#
+# Needs only Go, npm and (as root on Debian) apt. It makes sure that:
+#   1. a Docker engine answers (uses a running one; else starts/installs dockerd),
+#   2. the Pact FFI library is in .tandem/lib/ (from npm),
+#   3. tandem.local/postgres:15 exists (debootstrap rootfs + fixtures/images/postgres),
+#   4. every fixtures/shop/<svc>/main.go is built into tandem.local/shop-<svc>:1.0
+#      (skip with SETUP_SKIP_IMAGES=1),
+#   5. .tandem/env.mk and .tandem/env.sh hold the settings tests need.
+# Everything downloaded or cached goes under .tandem/; verbose output goes to
+# .tandem/setup.log. A second run skips what exists and takes seconds.
+set -Eeuo pipefail
+umask 022
+export DEBIAN_FRONTEND=noninteractive
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+cd "$ROOT"
+
+TANDEM_DIR="$ROOT/.tandem"
+LIB_DIR="$TANDEM_DIR/lib"
+CACHE_DIR="$TANDEM_DIR/cache"
+BUILD_DIR="$TANDEM_DIR/build"
+SETUP_LOG="$TANDEM_DIR/setup.log"
+SETUP_LOG_REL=".tandem/setup.log"
+
+PACT_NPM_PACKAGE="@pact-foundation/pact-core-linux-x64-glibc"
+PACT_NPM_VERSION="20.1.0" # ships libpact_ffi 0.5.6, the version pact-go v2.7.0 pins
+PACT_FFI_VERSION="0.5.6"
+
+PG_IMAGE="tandem.local/postgres:15"
+PG_ROOTFS_IMAGE="tandem.local/debian-postgres-rootfs:15"
+PG_ROOTFS_TAR="$CACHE_DIR/rootfs-postgres-15.tar"
+PG_CONTEXT="fixtures/images/postgres"
+GOSERVICE_DOCKERFILE="fixtures/images/goservice/Dockerfile"
+SHOP_DIR="fixtures/shop"
+SHOP_TAG="1.0"
+IMAGE_LABEL="dev.tandem.image=true"
+
+mkdir -p "$TANDEM_DIR" "$LIB_DIR" "$CACHE_DIR" "$BUILD_DIR"
+
+# shellcheck source=scripts/lib/setup_lib.sh
+. "$ROOT/scripts/lib/setup_lib.sh"
+
+# One setup at a time (make test and make verify may both start one). The lock
+# lives on fd 9; long-lived children (dockerd) must not inherit it: see step_docker.
+exec 9>"$TANDEM_DIR/setup-run.lock"
+if command -v flock >/dev/null 2>&1; then
+	if ! flock -n 9; then
+		echo "setup: waiting for another scripts/setup.sh to finish (lock .tandem/setup-run.lock) ..."
+		if ! flock -w 600 9; then
+			echo "setup: FAILED: another scripts/setup.sh still holds .tandem/setup-run.lock after 10 min;" \
+				"see which process: fuser -v .tandem/setup-run.lock" >&2
+			exit 1
+		fi
+	fi
+fi
+
+printf 'tandem setup log, started %s (uid %s, %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(id -u)" "$ROOT" >"$SETUP_LOG"
+SETUP_PID="$$"
+trap 'on_err "$?" "$LINENO" "$BASH_COMMAND"' ERR
+trap 'run_exit_handlers' EXIT
+T_START="$(now_us)"
+
+# ---------------------------------------------------------------------------
+# 1. Docker engine
+# ---------------------------------------------------------------------------
+docker_answers() {
+	command -v docker >/dev/null 2>&1 &&
+		timeout 20 docker info --format '{{.ServerVersion}}' >/dev/null 2>&1
+}
+
+docker_server_version() {
+	docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null || echo "unknown version"
+}
+
+step_docker() {
+	local hint_manual="install Docker Engine (https://docs.docker.com/engine/install/) and start it, or run as root on Debian so setup can install docker.io"
+	step docker "$hint_manual"
+	if docker_answers; then
+		say docker "using running engine $(docker_server_version)"
+		return
+	fi
+	local why
+	why="$(docker info 2>&1 | tail -n 3 | tr '\n' ' ' || true)"
+	logmsg "docker info does not answer: $why"
+	if [[ "$why" == *"permission denied"* ]]; then
+		fail "an engine runs, but this user may not use its socket (permission denied)" \
+			"add the user to the docker group (sudo usermod -aG docker \"\$USER\", then log in again) or run as root"
+	fi
+
+	case "${DOCKER_HOST:-}" in
+	"" | unix:///var/run/docker.sock | unix:///run/docker.sock) ;;
+	*)
+		fail "DOCKER_HOST=$DOCKER_HOST does not answer (docker info failed)" \
+			"start the engine at DOCKER_HOST, or unset DOCKER_HOST so setup can use a local dockerd"
+		;;
+	esac
+	if ! is_root || ! is_debian; then
+		fail "no Docker engine answers (docker info failed) and setup can only install/start one as root on Debian" "$hint_manual"
+	fi
+
+	local what="started existing dockerd"
+	if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
+		apt_install docker.io
+		hash -r
+		command -v dockerd >/dev/null 2>&1 || fail "apt installed docker.io but dockerd is not on the PATH" "$hint_manual"
+		what="installed docker.io and started dockerd"
+	fi
+
+	local t0
+	t0="$(now_us)"
+	if pgrep -x dockerd >/dev/null 2>&1; then
+		what="waited for already running dockerd (pid $(pgrep -x dockerd | head -n 1 || true))"
+	else
+		logmsg "+ setsid -f nohup dockerd >.tandem/dockerd.log 2>&1 </dev/null"
+		# setsid: own session, so the engine survives the make process that ran us.
+		# 9>&-: it must not inherit (and so hold forever) our setup lock.
+		setsid -f nohup dockerd >"$TANDEM_DIR/dockerd.log" 2>&1 </dev/null 9>&-
+	fi
+	local i
+	for ((i = 0; i < 60; i++)); do
+		if docker_answers; then
+			say docker "$what: engine $(docker_server_version) ready in $(since "$t0") (log .tandem/dockerd.log)"
+			return
+		fi
+		sleep 0.5
+	done
+	{
+		echo "---- last lines of .tandem/dockerd.log ----"
+		tail -n 15 "$TANDEM_DIR/dockerd.log" 2>/dev/null || true
+	} >>"$SETUP_LOG"
+	fail "dockerd did not answer docker info within 30 s" \
+		"read .tandem/dockerd.log; fix the cause (or stop a broken dockerd) and run 'make setup' again"
+}
+
+# ---------------------------------------------------------------------------
+# 2. Pact FFI library
+# ---------------------------------------------------------------------------
+pact_tmp=""
+cleanup_pact_tmp() {
+	if [ -n "$pact_tmp" ] && [ -d "$pact_tmp" ]; then rm -rf "$pact_tmp"; fi
+}
+
+step_pact_ffi() {
+	local lib="$LIB_DIR/libpact_ffi.so" verfile="$LIB_DIR/libpact_ffi.version"
+	step "pact ffi" "check that npm can reach its registry (npm ping) and run 'make setup' again"
+	if [ -s "$lib" ]; then
+		local ver="unknown version"
+		[ -s "$verfile" ] && ver="$(head -n 1 "$verfile")"
+		say "pact ffi" "present .tandem/lib/libpact_ffi.so ($ver)"
+		return
+	fi
+	if [ "$(uname -s)" != Linux ] || [ "$(uname -m)" != x86_64 ] || ! getconf GNU_LIBC_VERSION >/dev/null 2>&1; then
+		fail "the Pact FFI library is only set up automatically on linux x86-64 with glibc (this is $(uname -s) $(uname -m))" \
+			"put a libpact_ffi $PACT_FFI_VERSION build for this platform at .tandem/lib/libpact_ffi.so (see https://github.com/pact-foundation/pact-reference/releases)"
+	fi
+	command -v npm >/dev/null 2>&1 || fail "npm is not installed" "install Node.js with npm (Debian: apt-get install -y npm) and run 'make setup' again"
+
+	pact_tmp="$(mktemp -d "$TANDEM_DIR/tmp-pact.XXXXXX")"
+	at_exit cleanup_pact_tmp
+	run npm pack --pack-destination "$pact_tmp" "$PACT_NPM_PACKAGE@$PACT_NPM_VERSION"
+	local tgz
+	tgz="$(find "$pact_tmp" -maxdepth 1 -name '*.tgz' | head -n 1)"
+	[ -n "$tgz" ] || fail "npm pack produced no .tgz for $PACT_NPM_PACKAGE@$PACT_NPM_VERSION"
+	run tar -xzf "$tgz" -C "$pact_tmp"
+	local src="$pact_tmp/package/prebuilds/linux-x64/libpact_ffi.so"
+	[ -s "$src" ] || fail "$PACT_NPM_PACKAGE@$PACT_NPM_VERSION has no prebuilds/linux-x64/libpact_ffi.so"
+	# The library embeds its version (what pactffi_version() returns) as a plain string.
+	local ver="$PACT_FFI_VERSION (unverified)"
+	if command -v strings >/dev/null 2>&1 && strings -n 5 "$src" | grep -xF "$PACT_FFI_VERSION" >/dev/null; then
+		ver="$PACT_FFI_VERSION"
+	fi
+	cp "$src" "$lib.partial"
+	mv -f "$lib.partial" "$lib"
+	printf '%s from npm %s@%s\n' "$ver" "$PACT_NPM_PACKAGE" "$PACT_NPM_VERSION" >"$verfile"
+	cleanup_pact_tmp
+	say "pact ffi" "installed .tandem/lib/libpact_ffi.so ($ver from npm $PACT_NPM_PACKAGE@$PACT_NPM_VERSION)"
+}
+
+# ---------------------------------------------------------------------------
+# 3. PostgreSQL image
+# ---------------------------------------------------------------------------
+image_exists() {
+	docker image inspect "$1" >/dev/null 2>&1
+}
+
+image_label() { # image label
+	docker image inspect --format "{{ index .Config.Labels \"$2\" }}" "$1" 2>/dev/null || true
+}
+
+# Hash of the build context plus the base image id: a changed Dockerfile or
+# entrypoint (or a re-imported rootfs) rebuilds the image, anything else skips.
+pg_context_hash() {
+	local base_id
+	base_id="$(docker image inspect --format '{{.Id}}' "$PG_ROOTFS_IMAGE" 2>/dev/null || echo none)"
+	{
+		echo "$base_id"
+		find "$PG_CONTEXT" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+	} | sha256sum | cut -c1-16
+}
+
+rootfs_dir=""
+cleanup_rootfs_dir() {
+	[ -n "$rootfs_dir" ] && [ -d "$rootfs_dir" ] || return 0
+	local pid mnt
+	# debootstrap may leave processes (a started service) or mounts behind on failure.
+	for pid in /proc/[0-9]*; do
+		if [ "$(readlink "$pid/root" 2>/dev/null || true)" = "$rootfs_dir/rootfs" ]; then
+			kill -9 "${pid#/proc/}" 2>/dev/null || true
+		fi
+	done
+	awk -v d="$rootfs_dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r |
+		while IFS= read -r mnt; do umount -l "$mnt" 2>/dev/null || true; done
+	rm -rf --one-file-system "$rootfs_dir"
+	rootfs_dir=""
+}
+
+build_pg_rootfs_tar() {
+	local label="image"
+	if ! command -v debootstrap >/dev/null 2>&1; then
+		apt_install --no-install-recommends debootstrap
+		hash -r
+	fi
+	is_root || fail "debootstrap needs root" "run 'make setup' as root once (it caches the rootfs in .tandem/cache/)"
+	local mirror
+	mirror="$(apt_debian_mirror)" || fail "found no Debian mirror for bookworm in /etc/apt/sources.list.d/*.sources or /etc/apt/sources.list" \
+		"configure apt with a bookworm source (a URIs: line in /etc/apt/sources.list.d/debian.sources) and run 'make setup' again"
+	case "$mirror" in
+	http://* | https://* | file:/*) ;;
+	*) fail "the apt mirror '$mirror' is not an http(s):// or file:/ URI that debootstrap can use" \
+		"configure a plain http(s) bookworm source in /etc/apt/sources.list.d/debian.sources" ;;
+	esac
+	say "$label" "no cached rootfs: debootstrap bookworm + postgresql-15 from $mirror (about a minute)"
+
+	rootfs_dir="$(mktemp -d "$CACHE_DIR/rootfs-build.XXXXXX")"
+	at_exit cleanup_rootfs_dir
+	local dir="$rootfs_dir/rootfs"
+	run debootstrap --variant=minbase --include=postgresql-15 bookworm "$dir" "$mirror"
+	cleanup_rootfs_procs_only "$dir"
+	# Slim it down: package caches, apt lists, the cluster Debian's postinst creates.
+	find "$dir/var/cache/apt/archives" -maxdepth 1 -name '*.deb' -delete
+	find "$dir/var/lib/apt/lists" -mindepth 1 -maxdepth 1 ! -name partial ! -name lock -exec rm -rf '{}' +
+	rm -f "$dir/var/cache/apt/"*.bin
+	rm -rf "$dir/var/lib/postgresql/15" "$dir/etc/postgresql/15" "$dir/var/log/postgresql/"*
+	chmod 0755 "$dir"
+	[ -x "$dir/usr/lib/postgresql/15/bin/postgres" ] || fail "the debootstrapped rootfs has no /usr/lib/postgresql/15/bin/postgres"
+	run tar -C "$dir" --numeric-owner -cf "$PG_ROOTFS_TAR.partial" .
+	mv -f "$PG_ROOTFS_TAR.partial" "$PG_ROOTFS_TAR"
+	cleanup_rootfs_dir
+}
+
+cleanup_rootfs_procs_only() {
+	local dir="$1" pid
+	for pid in /proc/[0-9]*; do
+		if [ "$(readlink "$pid/root" 2>/dev/null || true)" = "$dir" ]; then
+			logmsg "killing process ${pid#/proc/} left running in the rootfs by debootstrap"
+			kill -9 "${pid#/proc/}" 2>/dev/null || true
+		fi
+	done
+}
+
+step_postgres_image() {
+	step image "read the log; to start over delete .tandem/cache/rootfs-postgres-15.tar and run 'make setup' again"
+	local t0 hash
+	t0="$(now_us)"
+	if image_exists "$PG_IMAGE"; then
+		hash="$(pg_context_hash)"
+		if [ "$(image_label "$PG_IMAGE" dev.tandem.context-sha)" = "$hash" ]; then
+			say image "$PG_IMAGE present (skipped)"
+			return
+		fi
+		logmsg "$PG_IMAGE exists but was built from other sources (context hash differs): rebuilding"
+	fi
+
+	local did=()
+	if ! image_exists "$PG_ROOTFS_IMAGE"; then
+		if [ ! -s "$PG_ROOTFS_TAR" ]; then
+			build_pg_rootfs_tar
+			did+=("debootstrap")
+		fi
+		run docker import \
+			--change "LABEL $IMAGE_LABEL" \
+			--change 'CMD ["/bin/bash"]' \
+			"$PG_ROOTFS_TAR" "$PG_ROOTFS_IMAGE"
+		did+=("import")
+	fi
+	hash="$(pg_context_hash)"
+	run docker build \
+		--label "$IMAGE_LABEL" \
+		--label "dev.tandem.context-sha=$hash" \
+		-t "$PG_IMAGE" "$PG_CONTEXT"
+	did+=("build")
+	run docker image prune -f --filter "label=$IMAGE_LABEL"
+	say image "$PG_IMAGE built ($(IFS=+ && echo "${did[*]}"), $(since "$t0"))"
+}
+
+# ---------------------------------------------------------------------------
+# 4. Shop service images
+# ---------------------------------------------------------------------------
+step_shop_images() {
+	step images "fix the Go build or Docker error shown above and run 'make setup' again (SETUP_SKIP_IMAGES=1 skips this step)"
+	if [ "${SETUP_SKIP_IMAGES:-0}" = 1 ]; then
+		say images "skipped (SETUP_SKIP_IMAGES=1)"
+		return
+	fi
+	local svcs=() d svc
+	for d in "$SHOP_DIR"/*/; do
+		[ -f "${d}main.go" ] || continue
+		svc="$(basename "$d")"
+		if ! [[ "$svc" =~ ^[a-z0-9][a-z0-9_.-]*$ ]]; then
+			fail "service directory name '$svc' is not a valid image name (use lower-case letters, digits, '-', '_', '.')" \
+				"rename $SHOP_DIR/$svc"
+		fi
+		svcs+=("$svc")
+	done
+	if [ "${#svcs[@]}" -eq 0 ]; then
+		say images "no $SHOP_DIR/*/main.go found: nothing to build"
+		return
+	fi
+	command -v go >/dev/null 2>&1 || fail "go is not on the PATH" "install Go (see go.mod for the version) and run 'make setup' again"
+
+	local t0 built=()
+	t0="$(now_us)"
+	for svc in "${svcs[@]}"; do
+		mkdir -p "$BUILD_DIR/$svc"
+		run env CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' \
+			-o "$BUILD_DIR/$svc/$svc" "./$SHOP_DIR/$svc"
+		run docker build \
+			-f "$GOSERVICE_DOCKERFILE" \
+			--build-arg "BINARY=$svc" \
+			--label "$IMAGE_LABEL" \
+			--label "dev.tandem.service=$svc" \
+			-t "tandem.local/shop-$svc:$SHOP_TAG" \
+			"$BUILD_DIR/$svc"
+		built+=("tandem.local/shop-$svc:$SHOP_TAG")
+	done
+	# Rebuilt binaries leave the previous images dangling: drop ours.
+	run docker image prune -f --filter "label=$IMAGE_LABEL"
+	say images "built ${built[*]} ($(since "$t0"))"
+}
+
+# ---------------------------------------------------------------------------
+# 5. Environment for make and shells
+# ---------------------------------------------------------------------------
+write_if_changed() { # file content
+	if [ -f "$1" ] && [ "$(cat "$1")" = "$2" ]; then
+		return 1
+	fi
+	printf '%s\n' "$2" >"$1.partial"
+	mv -f "$1.partial" "$1"
+}
+
+step_env() {
+	step env "check that .tandem/ is writable and run 'make setup' again"
+	local lib="$LIB_DIR" mk sh changed=()
+	case "$lib" in
+	*[[:space:]\'\"\$\\]*) fail "the repo path ($ROOT) contains white space, quotes, \$ or \\, which CGO_LDFLAGS and make cannot hold" "move the repo to a plain path" ;;
+	esac
+	mk="# Generated by scripts/setup.sh; included by the Makefile. Do not edit.
+export TESTCONTAINERS_HOST_OVERRIDE := 127.0.0.1
+export TESTCONTAINERS_RYUK_DISABLED := true
+export CGO_LDFLAGS := -L$lib -Wl,-rpath,$lib
+export LD_LIBRARY_PATH := $lib"
+	sh="# Generated by scripts/setup.sh. Use: . .tandem/env.sh
+export TESTCONTAINERS_HOST_OVERRIDE=127.0.0.1
+export TESTCONTAINERS_RYUK_DISABLED=true
+export CGO_LDFLAGS='-L$lib -Wl,-rpath,$lib'
+export LD_LIBRARY_PATH='$lib'"
+	write_if_changed "$TANDEM_DIR/env.mk" "$mk" && changed+=(.tandem/env.mk)
+	write_if_changed "$TANDEM_DIR/env.sh" "$sh" && changed+=(.tandem/env.sh)
+	if [ "${#changed[@]}" -gt 0 ]; then
+		say env "wrote ${changed[*]}"
+	else
+		say env ".tandem/env.mk .tandem/env.sh present (unchanged)"
+	fi
+}
+
+step_docker
+step_pact_ffi
+step_postgres_image
+step_shop_images
+step_env
+printf 'setup: done in %s\n' "$(since "$T_START")"
+logmsg "==> done"
