@@ -149,6 +149,7 @@ func Verify(ctx context.Context, req VerifyRequest) (*Verification, error) {
 			BaseURL:         req.BaseURL,
 			StatesURL:       req.StatesURL,
 			PactFiles:       []string{e.Path},
+			Quiet:           true,
 		})
 		outputs = append(outputs, out.Output)
 		if err != nil {

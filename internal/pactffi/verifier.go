@@ -32,9 +32,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"strconv"
 	"sync"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 // Version returns the version of the loaded libpact_ffi.
@@ -55,6 +58,9 @@ type Request struct {
 	Headers map[string]string
 	// RequestTimeoutMillis bounds each request; default 10000.
 	RequestTimeoutMillis int
+	// Quiet keeps the verifier from printing its report to stdout while it
+	// runs; the report is in Outcome.Output either way.
+	Quiet bool
 }
 
 // Outcome is the verifier's result: its JSON document and its plain-text output.
@@ -110,13 +116,42 @@ func Verify(req Request) (Outcome, error) {
 	for _, f := range req.PactFiles {
 		C.pactffi_verifier_add_file_source(h, cs.s(f))
 	}
+	restore := func() {}
+	if req.Quiet {
+		restore = silenceStdout()
+	}
 	rc := C.pactffi_verifier_execute(h)
+	restore()
 	out := Outcome{Passed: rc == 0, JSON: []byte(take(C.pactffi_verifier_json(h))), Output: take(C.pactffi_verifier_output(h, 1))}
 	switch rc {
 	case 0, 1:
 		return out, nil
 	default:
 		return out, fmt.Errorf("%w (code %d): %s", ErrFailedToRun, int(rc), out.Output)
+	}
+}
+
+// silenceStdout points file descriptor 1 at /dev/null until the returned
+// function restores it. The FFI writes its report there directly.
+func silenceStdout() func() {
+	null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		return func() {}
+	}
+	saved, err := unix.Dup(1)
+	if err != nil {
+		null.Close()
+		return func() {}
+	}
+	if err := unix.Dup3(int(null.Fd()), 1, 0); err != nil {
+		unix.Close(saved)
+		null.Close()
+		return func() {}
+	}
+	return func() {
+		_ = unix.Dup3(saved, 1, 0)
+		unix.Close(saved)
+		null.Close()
 	}
 }
 
