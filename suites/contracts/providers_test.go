@@ -42,7 +42,9 @@ var _ = func() bool {
 }()
 
 func describeProvider(sys *system.System, svc *system.Service, pacts []contract.Entry) {
-	Describe("provider "+svc.Name, Ordered, Label("contract"), func() {
+	// Ordered: the environment and the verification run once, in BeforeAll.
+	// ContinueOnFailure: every interaction is reported, not only the first failure.
+	Describe("provider "+svc.Name, Ordered, ContinueOnFailure, Label("contract"), func() {
 		var verification *contract.Verification
 
 		BeforeAll(func(ctx SpecContext) {
