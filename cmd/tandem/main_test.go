@@ -1,8 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
+	"io"
+	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -117,5 +121,56 @@ func TestDownRemovesWhatARunLeftBehind(t *testing.T) {
 	}
 	if c, n := leftovers(t, runID); c != 0 || n != 0 {
 		t.Errorf("after down: %d container(s), %d network(s)", c, n)
+	}
+}
+
+func TestUpServesUntilCancelledThenRemovesEverything(t *testing.T) {
+	runID := fmt.Sprintf("clitest-up-%d", time.Now().UnixNano())
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pr, pw := io.Pipe()
+	var stderr strings.Builder
+	done := make(chan int)
+	go func() {
+		code := run(ctx, []string{"up", "-f", "../../fixtures/shop/compose.yaml", "--service", "catalog", "--out", t.TempDir(), "--run-id", runID}, pw, &stderr)
+		pw.Close()
+		done <- code
+	}()
+	var catalogURL string
+	sc := bufio.NewScanner(pr)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(strings.TrimSpace(line), "catalog ") {
+			catalogURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+		}
+		if strings.HasPrefix(line, "up in ") {
+			break
+		}
+	}
+	go io.Copy(io.Discard, pr)
+	if catalogURL == "" {
+		cancel()
+		t.Fatalf("up printed no catalog endpoint; stderr:\n%s", stderr.String())
+	}
+	resp, err := http.Get(catalogURL + "/products/p-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), "Espresso cup") {
+		t.Errorf("GET /products/p-1 = %d %s", resp.StatusCode, body)
+	}
+	cancel() // what Ctrl-C does
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("up exited %d after Ctrl-C; stderr:\n%s", code, stderr.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("up did not stop within 60s of Ctrl-C")
+	}
+	if c, n := leftovers(t, runID); c != 0 || n != 0 {
+		t.Errorf("after Ctrl-C: %d container(s), %d network(s) left", c, n)
 	}
 }
