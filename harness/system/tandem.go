@@ -27,6 +27,9 @@ type Tandem struct {
 	// ProviderStates is the HTTP path of the service's Pact provider-state
 	// endpoint, if it has one.
 	ProviderStates string `json:"provider-states"`
+	// Messages is the HTTP path where the service produces the messages of
+	// its asynchronous (message) pacts on request, if it has any.
+	Messages string `json:"messages"`
 }
 
 // Ready is a readiness check. At most one of HTTP, Log and SQL is set; with none,
@@ -100,6 +103,8 @@ func decodeTandem(raw any) (Tandem, error) {
 		return t, fmt.Errorf("%s.ready.sql: %q must contain {host} and {port}, e.g. postgres://user:pass@{host}:{port}/db", Extension, r.SQL)
 	case t.ProviderStates != "" && !strings.HasPrefix(t.ProviderStates, "/"):
 		return t, fmt.Errorf("%s.provider-states: %q is not a path; write it with a leading slash", Extension, t.ProviderStates)
+	case t.Messages != "" && !strings.HasPrefix(t.Messages, "/"):
+		return t, fmt.Errorf("%s.messages: %q is not a path; write it with a leading slash", Extension, t.Messages)
 	}
 	if r.Log != "" {
 		if _, err := regexp.Compile(r.Log); err != nil {
@@ -120,7 +125,7 @@ var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
 
 func jsonProblem(err error) string {
 	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
-		return fmt.Sprintf("unknown field %q (known: port, ready.http, ready.log, ready.sql, ready.port, ready.timeout, provider-states)", m[1])
+		return fmt.Sprintf("unknown field %q (known: port, ready.http, ready.log, ready.sql, ready.port, ready.timeout, provider-states, messages)", m[1])
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
