@@ -20,12 +20,26 @@ func runContracts(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		return runPublish(args, stdout, stderr)
 	case "list":
 		return runList(args, stdout, stderr)
+	case "verify":
+		return runContractsVerify(ctx, args, stdout, stderr)
+	case "record-deployment":
+		return runRecordDeployment(args, stdout, stderr)
+	case "can-i-deploy":
+		return runCanIDeploy(args, stdout, stderr)
 	case "", "-h", "--help", "help":
-		fmt.Fprintln(stdout, "Usage: tandem contracts publish|list [flags]\n\n  publish   store pact files for one consumer version\n  list      show what the store holds")
+		fmt.Fprintln(stdout, contractsUsage)
 		return nil
 	}
-	return fmt.Errorf("unknown subcommand %q; use publish or list", sub)
+	return fmt.Errorf("unknown subcommand %q\n%s", sub, contractsUsage)
 }
+
+const contractsUsage = `Usage: tandem contracts SUBCOMMAND [flags]   (SUBCOMMAND --help for its flags)
+
+  publish            store pact files for one consumer version
+  list               show what the store holds
+  verify             verify a provider against its consumers' pacts, one result per interaction
+  record-deployment  record that a pacticipant version runs in an environment
+  can-i-deploy       ask whether a pacticipant version can go to an environment`
 
 func runPublish(args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("contracts publish", "--consumer NAME --version V [--branch B] [--tag T]... [--force] FILE...",

@@ -119,33 +119,6 @@ func TestPublishChecksNames(t *testing.T) {
 	}
 }
 
-func TestLatestPicksNewestPerConsumer(t *testing.T) {
-	s := newStore(t)
-	if _, err := s.Publish("gateway", "1.0", PublishOptions{Branch: "main"}, "testdata/gateway-catalog.json"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Publish("gateway", "1.1", PublishOptions{Branch: "main"}, "testdata/gateway-catalog-changed.json"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Publish("gateway", "2.0-wip", PublishOptions{Branch: "feature"}, "testdata/gateway-catalog.json"); err != nil {
-		t.Fatal(err)
-	}
-	got, err := s.Latest("catalog", "main")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(got) != 1 || got[0].Version.Version != "1.1" {
-		t.Errorf("Latest(catalog, main) = %+v", got)
-	}
-	got, _ = s.Latest("catalog", "")
-	if len(got) != 1 || got[0].Version.Version != "2.0-wip" {
-		t.Errorf("Latest(catalog, any) = %+v", got)
-	}
-	if got, _ := s.Latest("payments", ""); len(got) != 0 {
-		t.Errorf("Latest(payments) = %+v", got)
-	}
-}
-
 func TestParseResultsExplainsEachInteraction(t *testing.T) {
 	doc, err := os.ReadFile("testdata/ffi-result-mismatch.json")
 	if err != nil {

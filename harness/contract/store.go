@@ -2,6 +2,8 @@ package contract
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -152,6 +154,9 @@ type Entry struct {
 	Consumer, Provider string
 	Version            Version
 	Path               string
+	// SHA identifies the pact's content (without metadata): two versions with
+	// the same SHA make the same demands.
+	SHA string
 }
 
 // List returns every stored pact, by consumer, provider and publication time.
@@ -170,7 +175,11 @@ func (s *Store) List() ([]Entry, error) {
 		if err != nil {
 			return nil, err
 		}
-		entries = append(entries, Entry{Consumer: consumer, Provider: provider, Version: v, Path: p})
+		sha, err := contentSHA(p)
+		if err != nil {
+			return nil, err
+		}
+		entries = append(entries, Entry{Consumer: consumer, Provider: provider, Version: v, Path: p, SHA: sha})
 	}
 	sort.Slice(entries, func(i, j int) bool {
 		a, b := entries[i], entries[j]
@@ -185,34 +194,38 @@ func (s *Store) List() ([]Entry, error) {
 	return entries, nil
 }
 
-// Latest returns, for each consumer of provider, its most recently published
-// pact (on branch, when branch is not empty).
-func (s *Store) Latest(provider, branch string) ([]Entry, error) {
-	all, err := s.List()
-	if err != nil {
-		return nil, err
-	}
-	latest := map[string]Entry{}
-	for _, e := range all {
-		if e.Provider != provider || (branch != "" && e.Version.Branch != branch) {
-			continue
-		}
-		latest[e.Consumer] = e // List is ordered by publication time
-	}
-	out := make([]Entry, 0, len(latest))
-	for _, e := range latest {
-		out = append(out, e)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Consumer < out[j].Consumer })
-	return out, nil
-}
-
 func (s *Store) pactPath(consumer, provider, version string) string {
 	return filepath.Join(s.Dir, "pacts", consumer, provider, version+".json")
 }
 
 func (s *Store) versionPath(pacticipant, version string) string {
 	return filepath.Join(s.Dir, "versions", pacticipant, version+".json")
+}
+
+// ensureVersion records a pacticipant version (with its branch) if the store
+// does not know it yet.
+func (s *Store) ensureVersion(pacticipant, version, branch string) error {
+	v, err := s.version(pacticipant, version)
+	if err != nil {
+		return err
+	}
+	if !v.PublishedAt.IsZero() && (branch == "" || v.Branch == branch) {
+		return nil
+	}
+	if v.PublishedAt.IsZero() {
+		v.PublishedAt = s.Now().UTC()
+	}
+	if branch != "" {
+		v.Branch = branch
+	}
+	b, _ := json.MarshalIndent(v, "", "  ")
+	return writeAtomic(s.versionPath(pacticipant, version), append(b, '\n'))
+}
+
+// knows reports whether the store has a record of a pacticipant version.
+func (s *Store) knows(pacticipant, version string) bool {
+	_, err := os.Stat(s.versionPath(pacticipant, version))
+	return err == nil
 }
 
 func (s *Store) version(pacticipant, version string) (Version, error) {
@@ -228,6 +241,20 @@ func (s *Store) version(pacticipant, version string) (Version, error) {
 		return v, fmt.Errorf("%s: %w", s.versionPath(pacticipant, version), err)
 	}
 	return v, nil
+}
+
+// contentSHA hashes a stored pact's content, without its metadata.
+func contentSHA(path string) (string, error) {
+	p, err := ReadPact(path)
+	if err != nil {
+		return "", fmt.Errorf("the contract store holds an unreadable pact: %w", err)
+	}
+	c, err := p.Content()
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(c)
+	return hex.EncodeToString(sum[:8]), nil
 }
 
 func sameContent(stored []byte, p *Pact) (bool, error) {

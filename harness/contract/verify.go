@@ -21,8 +21,11 @@ type VerifyRequest struct {
 	BaseURL string
 	// StatesURL is the provider's provider-state endpoint; empty if it has none.
 	StatesURL string
-	// Pacts to verify, from Store.Latest or Store.List.
-	Pacts []Entry
+	// MessagesURL is where the provider produces the messages of its message
+	// pacts (x-tandem.messages); empty if it has none.
+	MessagesURL string
+	// Pacts to verify, from Store.Select.
+	Pacts []Selected
 }
 
 // Verification is the outcome of verifying a provider: one Result per interaction.
@@ -40,6 +43,9 @@ type Result struct {
 	Description               string
 	States                    []string
 	Passed                    bool
+	// Pending is true when the interaction's pact is pending (never verified
+	// successfully by this provider) or work in progress.
+	Pending bool
 	// Problem is the verifier's summary when the interaction could not run
 	// (a failing provider state, an unreachable provider).
 	Problem    string
@@ -57,10 +63,11 @@ type Mismatch struct {
 	Text     string // the verifier's words
 }
 
-// Passed reports whether every interaction verified.
+// Passed reports whether every interaction verified, pending ones aside: a
+// pending pact's failures are reported but do not fail the verification.
 func (v *Verification) Passed() bool {
 	for _, r := range v.Results {
-		if !r.Passed {
+		if !r.Passed && !r.Pending {
 			return false
 		}
 	}
@@ -94,6 +101,9 @@ func (r Result) Explain() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s failed", r.Name())
+	if r.Pending {
+		b.WriteString(" (pending: the provider has never verified this pact, so this does not fail the run)")
+	}
 	if r.Problem != "" {
 		fmt.Fprintf(&b, ": %s", r.Problem)
 	}
@@ -148,6 +158,7 @@ func Verify(ctx context.Context, req VerifyRequest) (*Verification, error) {
 			ProviderVersion: req.ProviderVersion,
 			BaseURL:         req.BaseURL,
 			StatesURL:       req.StatesURL,
+			MessagesURL:     req.MessagesURL,
 			PactFiles:       []string{e.Path},
 			Quiet:           true,
 		})
@@ -155,9 +166,12 @@ func Verify(ctx context.Context, req VerifyRequest) (*Verification, error) {
 		if err != nil {
 			return v, fmt.Errorf("verify %s against %s %s: %w", req.Provider, e.Consumer, e.Version.Version, err)
 		}
-		results, err := parseResults(out.JSON, p, e)
+		results, err := parseResults(out.JSON, p, e.Entry)
 		if err != nil {
 			return v, fmt.Errorf("verify %s: read the verifier's result: %w", req.Provider, err)
+		}
+		for i := range results {
+			results[i].Pending = e.Pending
 		}
 		v.Results = append(v.Results, results...)
 	}

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/tandem-harness/tandem/harness/contract"
 )
 
 // Summary is what a verification run did: written to summary.json for CI and
@@ -20,7 +22,9 @@ type Summary struct {
 	Steps     []Step    `json:"steps"`
 	Suites    []Suite   `json:"suites"`
 	Failures  []Failure `json:"failures"`
-	JUnit     string    `json:"junit,omitempty"`
+	// Deploy holds can-i-deploy's answers for the system's services.
+	Deploy []contract.Answer `json:"canIDeploy,omitempty"`
+	JUnit  string            `json:"junit,omitempty"`
 }
 
 // Step is one stage of the run.
@@ -110,13 +114,16 @@ func (s *Summary) Print(w io.Writer, out string) {
 		if st.Error != "" && st.Error != st.Detail {
 			fmt.Fprintf(w, "        %s\n", strings.ReplaceAll(st.Error, "\n", "\n        "))
 		}
-	}
-	for _, su := range s.Suites {
-		mark := "ok  "
-		if !su.Passed {
-			mark = "FAIL"
+		if st.Name != "suites" {
+			continue
 		}
-		fmt.Fprintf(w, "  %s  suite %-9s %d spec(s), %d failed, %d skipped, %s\n", mark, su.Name, su.Specs, su.Failed, su.Skipped, time.Duration(su.Duration).Round(100*time.Millisecond))
+		for _, su := range s.Suites {
+			mark := "ok  "
+			if !su.Passed {
+				mark = "FAIL"
+			}
+			fmt.Fprintf(w, "        %s  %-10s %d spec(s), %d failed, %d skipped, %s\n", mark, su.Name, su.Specs, su.Failed, su.Skipped, time.Duration(su.Duration).Round(100*time.Millisecond))
+		}
 	}
 	for _, f := range s.Failures {
 		fmt.Fprintf(w, "\n  FAILED %s › %s\n    %s\n    at %s\n", f.Suite, f.Spec, strings.ReplaceAll(f.Message, "\n", "\n    "), f.Location)

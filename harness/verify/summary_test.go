@@ -55,7 +55,7 @@ func TestReadGinkgoReportCountsAndExplainsFailures(t *testing.T) {
 	for _, want := range []string{
 		"tandem verify: FAILED in 12s",
 		"ok    consumer pacts  1 pact(s): gateway-catalog",
-		"FAIL  suite Contracts 3 spec(s), 1 failed, 1 skipped",
+		"FAIL  Contracts  3 spec(s), 1 failed, 1 skipped",
 		"FAILED Contracts › provider catalog honours gateway 1.0: a request for product p-1",
 		"  - body $: missing name",
 		"summary: out/summary.json",

@@ -33,6 +33,9 @@ type Config struct {
 	Suites []string
 	// Branch is the branch consumer pacts are published on.
 	Branch string
+	// Environment is where can-i-deploy asks whether the system's service
+	// versions can go.
+	Environment string
 	// Stdout receives progress and the final summary; tool output goes there too.
 	Stdout io.Writer
 }
@@ -40,13 +43,14 @@ type Config struct {
 // DefaultConfig is what `tandem verify` runs without flags.
 func DefaultConfig() Config {
 	return Config{
-		Root:      ".",
-		System:    "fixtures/shop/compose.yaml",
-		Contracts: "contracts",
-		Out:       "out",
-		Suites:    []string{"contracts", "e2e"},
-		Branch:    "main",
-		Stdout:    os.Stdout,
+		Root:        ".",
+		System:      "fixtures/shop/compose.yaml",
+		Contracts:   "contracts",
+		Out:         "out",
+		Suites:      []string{"contracts", "e2e"},
+		Branch:      "main",
+		Environment: "production",
+		Stdout:      os.Stdout,
 	}
 }
 
@@ -104,12 +108,46 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if !sum.Steps[len(sum.Steps)-1].Passed {
 		return finish()
 	}
-	sum.step("suites", func() (string, error) {
+	suites := sum.step("suites", func() (string, error) {
 		return runSuites(ctx, cfg, sum, out, map[string]string{
 			"TANDEM_SYSTEM": sysFile, "TANDEM_CONTRACTS": store, "TANDEM_OUT": out,
 		})
 	})
+	if suites.Passed {
+		sum.step("can-i-deploy", func() (string, error) {
+			return canIDeploy(sys, store, cfg.Environment, sum)
+		})
+	}
 	return finish()
+}
+
+// canIDeploy asks, for every service of the system that the store knows as a
+// pacticipant, whether its version can go to the environment.
+func canIDeploy(sys *system.System, storeDir, environment string, sum *Summary) (string, error) {
+	store, err := contract.Open(storeDir)
+	if err != nil {
+		return "", err
+	}
+	var answers, refusals []string
+	for _, name := range sys.Names() {
+		a, err := store.CanIDeploy(name, sys.Services[name].Version(), environment)
+		if err != nil {
+			return "", err
+		}
+		if a.Deployable == "unknown" {
+			continue // not a pacticipant: a database, a broker
+		}
+		sum.Deploy = append(sum.Deploy, *a)
+		answers = append(answers, fmt.Sprintf("%s %s %s", a.Pacticipant, a.Version, a.Deployable))
+		if a.Deployable != "yes" {
+			refusals = append(refusals, a.Reason)
+		}
+	}
+	detail := fmt.Sprintf("to %s: %s", environment, strings.Join(answers, ", "))
+	if len(refusals) > 0 {
+		return detail, fmt.Errorf("%s", strings.Join(refusals, "\n"))
+	}
+	return detail, nil
 }
 
 // consumerPacts runs the consumer pact tests (TestPact…) that live with the

@@ -15,6 +15,7 @@ const char *pactffi_version(void);
 VerifierHandle *pactffi_verifier_new_for_application(const char *name, const char *version);
 void pactffi_verifier_shutdown(VerifierHandle *handle);
 void pactffi_verifier_set_provider_info(VerifierHandle *handle, const char *name, const char *scheme, const char *host, unsigned short port, const char *path);
+void pactffi_verifier_add_provider_transport(VerifierHandle *handle, const char *protocol, unsigned short port, const char *path, const char *scheme);
 void pactffi_verifier_set_provider_state(VerifierHandle *handle, const char *url, unsigned char teardown, unsigned char body);
 int pactffi_verifier_set_verification_options(VerifierHandle *handle, unsigned char disable_ssl_verification, unsigned long request_timeout);
 int pactffi_verifier_set_coloured_output(VerifierHandle *handle, unsigned char coloured_output);
@@ -49,6 +50,10 @@ type Request struct {
 	ProviderVersion string
 	// BaseURL is where the provider answers, e.g. http://127.0.0.1:32771.
 	BaseURL string
+	// MessagesURL is where the provider produces the messages of asynchronous
+	// (message) pacts: the verifier POSTs {"description", "providerStates"} and
+	// reads the message from the answer. Empty when the provider has none.
+	MessagesURL string
 	// StatesURL receives provider-state changes (setup and teardown) as JSON
 	// bodies; empty when the provider has none.
 	StatesURL string
@@ -107,6 +112,14 @@ func Verify(req Request) (Outcome, error) {
 	C.pactffi_verifier_set_verification_options(h, 0, C.ulong(timeout))
 	C.pactffi_verifier_set_coloured_output(h, 0)
 	C.pactffi_verifier_set_no_pacts_is_error(h, 1)
+	if req.MessagesURL != "" {
+		mu, err := url.Parse(req.MessagesURL)
+		if err != nil || mu.Port() == "" {
+			return Outcome{}, fmt.Errorf("messages URL %q is not a URL like http://127.0.0.1:8080/_tandem/messages", req.MessagesURL)
+		}
+		mport, _ := strconv.Atoi(mu.Port())
+		C.pactffi_verifier_add_provider_transport(h, cs.s("message"), C.ushort(mport), cs.s(mu.Path), cs.s(mu.Scheme))
+	}
 	if req.StatesURL != "" {
 		C.pactffi_verifier_set_provider_state(h, cs.s(req.StatesURL), 1, 1)
 	}

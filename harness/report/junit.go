@@ -1,0 +1,108 @@
+// Package report writes what Tandem's runs found in the forms their readers
+// need: JUnit XML for CI systems (more forms come with the release report).
+package report
+
+import (
+	"encoding/xml"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// Suite is a JUnit test suite.
+type Suite struct {
+	Name  string
+	Cases []Case
+	Time  time.Duration
+}
+
+// Case is a JUnit test case. Failure set means failed; Skipped set means
+// skipped (Tandem uses it for pending contract interactions).
+type Case struct {
+	Name      string
+	ClassName string
+	Time      time.Duration
+	Failure   string
+	Skipped   string
+}
+
+type xmlSuites struct {
+	XMLName  xml.Name   `xml:"testsuites"`
+	Tests    int        `xml:"tests,attr"`
+	Failures int        `xml:"failures,attr"`
+	Skipped  int        `xml:"skipped,attr"`
+	Suites   []xmlSuite `xml:"testsuite"`
+}
+
+type xmlSuite struct {
+	Name     string    `xml:"name,attr"`
+	Tests    int       `xml:"tests,attr"`
+	Failures int       `xml:"failures,attr"`
+	Skipped  int       `xml:"skipped,attr"`
+	Time     string    `xml:"time,attr"`
+	Cases    []xmlCase `xml:"testcase"`
+}
+
+type xmlCase struct {
+	Name      string      `xml:"name,attr"`
+	ClassName string      `xml:"classname,attr"`
+	Time      string      `xml:"time,attr"`
+	Failure   *xmlMessage `xml:"failure,omitempty"`
+	Skipped   *xmlMessage `xml:"skipped,omitempty"`
+}
+
+type xmlMessage struct {
+	Message string `xml:"message,attr"`
+	Text    string `xml:",chardata"`
+}
+
+// WriteJUnit writes suites as JUnit XML to path, through a temporary file so a
+// reader never sees half a report.
+func WriteJUnit(path string, suites ...Suite) error {
+	var doc xmlSuites
+	for _, s := range suites {
+		xs := xmlSuite{Name: s.Name, Time: seconds(s.Time)}
+		for _, c := range s.Cases {
+			xc := xmlCase{Name: c.Name, ClassName: c.ClassName, Time: seconds(c.Time)}
+			switch {
+			case c.Failure != "":
+				xc.Failure = &xmlMessage{Message: firstLine(c.Failure), Text: c.Failure}
+				xs.Failures++
+			case c.Skipped != "":
+				xc.Skipped = &xmlMessage{Message: firstLine(c.Skipped), Text: c.Skipped}
+				xs.Skipped++
+			}
+			xs.Tests++
+			xs.Cases = append(xs.Cases, xc)
+		}
+		doc.Tests += xs.Tests
+		doc.Failures += xs.Failures
+		doc.Skipped += xs.Skipped
+		doc.Suites = append(doc.Suites, xs)
+	}
+	b, err := xml.MarshalIndent(doc, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append([]byte(xml.Header), append(b, '\n')...), 0o644); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
+
+func firstLine(s string) string {
+	for i, r := range s {
+		if r == '\n' {
+			return s[:i]
+		}
+	}
+	return s
+}
