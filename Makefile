@@ -14,6 +14,8 @@ export CGO_LDFLAGS := -L$(LIB) -Wl,-rpath,$(LIB)
 # Required by testcontainers on these machines (see README, "Machine settings").
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 export TESTCONTAINERS_RYUK_DISABLED ?= true
+# The Pact libraries send usage metrics unless told not to; nothing leaves this machine.
+export PACT_DO_NOT_TRACK ?= true
 
 GO ?= go
 # Everything except the Ginkgo suites, which `make verify` runs.

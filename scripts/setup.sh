@@ -4,7 +4,8 @@
 #
 # Needs only Go, npm and (as root on Debian) apt. It makes sure that:
 #   1. a Docker engine answers (uses a running one; else starts/installs dockerd),
-#   2. the Pact FFI library is in .tandem/lib/ (from npm),
+#   2. the Pact FFI library is in .tandem/lib/ (from npm), and pact-js and the
+#      pact CLI are in .tandem/npm/ (for the interoperability tests),
 #   3. tandem.local/postgres:15 exists (debootstrap rootfs + fixtures/images/postgres),
 #   4. every fixtures/shop/<svc>/main.go is built into tandem.local/shop-<svc>:1.0
 #      (skip with SETUP_SKIP_IMAGES=1),
@@ -42,6 +43,8 @@ mkdir -p "$TANDEM_DIR" "$LIB_DIR" "$CACHE_DIR" "$BUILD_DIR"
 
 # shellcheck source=scripts/lib/setup_lib.sh
 . "$ROOT/scripts/lib/setup_lib.sh"
+# shellcheck source=scripts/lib/pact_tools.sh
+. "$ROOT/scripts/lib/pact_tools.sh"
 
 # One setup at a time (make test and make verify may both start one). The lock
 # lives on fd 9; long-lived children (dockerd) must not inherit it: see step_docker.
@@ -379,6 +382,7 @@ export LD_LIBRARY_PATH='$lib'"
 
 step_docker
 step_pact_ffi
+step_pact_tools
 step_postgres_image
 step_shop_images
 step_env

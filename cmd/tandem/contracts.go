@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/tandem-harness/tandem/harness/contract"
+	"github.com/tandem-harness/tandem/harness/system"
 )
 
 func runContracts(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -49,6 +50,7 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	version := fs.String("version", "", "the consumer `version` (a semantic version or a commit id)")
 	branch := fs.String("branch", "", "the consumer version's `branch`")
 	force := fs.Bool("force", false, "replace a stored pact whose content differs")
+	file := fs.String("f", "", "the system's Compose `file`: when given, consumer and provider must be its services")
 	var tags stringList
 	fs.Var(&tags, "tag", "a `tag` for the consumer version (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -58,11 +60,19 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 		fs.Usage()
 		return fmt.Errorf("--consumer, --version and at least one pact file are required")
 	}
+	opts := contract.PublishOptions{Branch: *branch, Tags: tags, Force: *force}
+	if *file != "" {
+		sys, err := system.Load(context.Background(), *file)
+		if err != nil {
+			return err
+		}
+		opts.Pacticipants, opts.Source = sys.Names(), *file
+	}
 	store, err := contract.Open(*dir)
 	if err != nil {
 		return err
 	}
-	res, err := store.Publish(*consumer, *version, contract.PublishOptions{Branch: *branch, Tags: tags, Force: *force}, fs.Args()...)
+	res, err := store.Publish(*consumer, *version, opts, fs.Args()...)
 	if err != nil {
 		return err
 	}

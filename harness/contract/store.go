@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -48,6 +49,11 @@ type PublishOptions struct {
 	Tags   []string
 	// Force replaces a pact whose content differs from the stored one.
 	Force bool
+	// Pacticipants, when set, are the only names a pact may use as consumer
+	// or provider (the services of the system): a typo is refused, not stored.
+	Pacticipants []string
+	// Source names where Pacticipants come from, for errors.
+	Source string
 }
 
 // Published reports what one publication did.
@@ -91,6 +97,13 @@ func (s *Store) Publish(consumer, version string, opts PublishOptions, files ...
 		}
 		if p.Consumer != consumer {
 			return nil, fmt.Errorf("%s: the pact's consumer is %q, not %q; publish it with --consumer %s", f, p.Consumer, consumer, p.Consumer)
+		}
+		if len(opts.Pacticipants) > 0 && !slices.Contains(opts.Pacticipants, p.Provider) {
+			return nil, fmt.Errorf("%s: provider %q is not a service of %s (services: %s); fix the provider name in the consumer's pact test",
+				f, p.Provider, opts.Source, strings.Join(opts.Pacticipants, ", "))
+		}
+		if len(opts.Pacticipants) > 0 && !slices.Contains(opts.Pacticipants, consumer) {
+			return nil, fmt.Errorf("consumer %q is not a service of %s (services: %s)", consumer, opts.Source, strings.Join(opts.Pacticipants, ", "))
 		}
 		if !safeName.MatchString(p.Provider) {
 			return nil, fmt.Errorf("%s: provider name %q: use letters, digits, '.', '_' and '-' only", f, p.Provider)

@@ -2,21 +2,14 @@ package contract_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/moby/moby/client"
-	"github.com/testcontainers/testcontainers-go"
-
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/system"
-	"github.com/tandem-harness/tandem/internal/docker"
+	"github.com/tandem-harness/tandem/internal/imagetest"
 )
 
 // verifyCatalog starts the shop's catalog (image overridden when not empty)
@@ -32,7 +25,7 @@ func verifyCatalog(t *testing.T, image string) *contract.Verification {
 		catalog.Image = image
 		sys.Services["catalog"] = &catalog
 	}
-	store, err := contract.Open(filepath.Join(t.TempDir(), "contracts"))
+	store, err := contract.Open(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,56 +102,8 @@ func TestRenamedFieldFailsNamingInteractionAndField(t *testing.T) {
 	}
 }
 
-// buildRenamedCatalog builds the catalog with product.name sent as "title",
-// using go build -overlay so the source tree is not touched.
+// buildRenamedCatalog builds the catalog with product.name sent as "title".
 func buildRenamedCatalog(t *testing.T) string {
-	t.Helper()
-	const src = "../../fixtures/shop/catalog/product.go"
-	b, err := os.ReadFile(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(b), `json:"name"`) {
-		t.Fatalf("%s no longer has a json:\"name\" tag; update this test", src)
-	}
-	dir := t.TempDir()
-	renamed := filepath.Join(dir, "product.go")
-	if err := os.WriteFile(renamed, []byte(strings.Replace(string(b), `json:"name"`, `json:"title"`, 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	abs, _ := filepath.Abs(src)
-	overlay, _ := json.Marshal(map[string]any{"Replace": map[string]string{abs: renamed}})
-	if err := os.WriteFile(filepath.Join(dir, "overlay.json"), overlay, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	ctxDir := filepath.Join(dir, "image")
-	build := exec.Command("go", "build", "-trimpath", "-overlay", filepath.Join(dir, "overlay.json"), "-o", filepath.Join(ctxDir, "service"), "../../fixtures/shop/catalog")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the renamed catalog: %v\n%s", err, out)
-	}
-	df := "FROM scratch\nCOPY service /service\nEXPOSE 8080\nENTRYPOINT [\"/service\"]\n"
-	if err := os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte(df), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	p, err := testcontainers.NewDockerProvider()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	const image = "tandem.local/shop-catalog:test-renamed-field"
-	if _, err := p.BuildImage(t.Context(), &testcontainers.ContainerRequest{FromDockerfile: testcontainers.FromDockerfile{
-		Context: ctxDir, Repo: "tandem.local/shop-catalog", Tag: "test-renamed-field", KeepImage: true,
-	}}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cli, err := docker.Client(context.Background())
-		if err != nil {
-			return
-		}
-		defer cli.Close()
-		_, _ = cli.ImageRemove(context.Background(), image, client.ImageRemoveOptions{Force: true})
-	})
-	return image
+	return imagetest.BuildShopService(t, "catalog", "test-renamed-field",
+		imagetest.Edit{File: "fixtures/shop/catalog/product.go", Old: `json:"name"`, New: `json:"title"`})
 }

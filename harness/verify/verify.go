@@ -201,7 +201,7 @@ func publish(sys *system.System, storeDir, branch, dir string) (string, error) {
 			return "", fmt.Errorf("pact %s: its consumer is not a service of the system: %w", f, err)
 		}
 		version := svc.Version()
-		res, err := store.Publish(p.Consumer, version, contract.PublishOptions{Branch: branch}, f)
+		res, err := store.Publish(p.Consumer, version, contract.PublishOptions{Branch: branch, Pacticipants: sys.Names(), Source: sys.File}, f)
 		if errors.Is(err, contract.ErrConflict) {
 			return "", fmt.Errorf("%w\nThe consumer tests of %s now expect something else than its published pact. Give %s a new version (its image tag in %s) and run make verify again, or, if %s %s was never released, republish: tandem contracts publish --force --consumer %s --version %s %s",
 				err, p.Consumer, p.Consumer, sys.File, p.Consumer, version, p.Consumer, version, f)
@@ -273,7 +273,7 @@ func setup(cmd *exec.Cmd, cfg Config) {
 	cmd.Dir = cfg.Root
 	cmd.Stdout = cfg.Stdout
 	cmd.Stderr = cfg.Stdout
-	cmd.Env = os.Environ()
+	cmd.Env = append(os.Environ(), "PACT_DO_NOT_TRACK=true")
 	// Consumer tests and suites link the Pact FFI: point cgo at the copy
 	// `make setup` fetched, unless the caller chose one.
 	lib := filepath.Join(mustAbs(cfg.Root), ".tandem", "lib")

@@ -41,6 +41,14 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+func init() {
+	// libpact_ffi sends usage metrics unless told not to: Tandem talks only to
+	// the machine's own services.
+	if os.Getenv("PACT_DO_NOT_TRACK") == "" {
+		os.Setenv("PACT_DO_NOT_TRACK", "true")
+	}
+}
+
 // Version returns the version of the loaded libpact_ffi.
 func Version() string { return C.GoString(C.pactffi_version()) }
 
