@@ -125,27 +125,15 @@ func systemFor(s Setup, image string) (*system.System, error) {
 		if s.Port == 0 {
 			return nil, errors.New("an image that runs alone needs its port (--port)")
 		}
-		svc := &system.Service{
-			Name: s.Service, Image: image, Environment: map[string]string{}, DependsOn: map[string]system.Condition{},
-			Ports:  []int{s.Port},
-			Tandem: system.Tandem{Port: s.Port, Ready: system.Ready{HTTP: s.Health, Port: s.Port}},
-		}
-		return &system.System{Name: "parallel-run", File: "(images alone)", Services: map[string]*system.Service{s.Service: svc}}, nil
+		return system.Standalone(s.Service, image, s.Port, s.Health), nil
 	}
-	orig, err := s.System.Service(s.Service)
+	sys, err := s.System.WithImage(s.Service, image)
 	if err != nil {
 		return nil, err
 	}
-	if orig.Tandem.Port == 0 {
+	if sys.Services[s.Service].Tandem.Port == 0 {
 		return nil, fmt.Errorf("service %q publishes no port; set x-tandem.port in %s", s.Service, s.System.File)
 	}
-	sys := &system.System{Name: s.System.Name, File: s.System.File, Services: map[string]*system.Service{}}
-	for name, svc := range s.System.Services {
-		sys.Services[name] = svc
-	}
-	copied := *orig
-	copied.Image = image
-	sys.Services[s.Service] = &copied
 	return sys, nil
 }
 

@@ -124,3 +124,24 @@ func TestServiceVersionIsTheImageTag(t *testing.T) {
 		}
 	}
 }
+
+func TestWithImageAndStandalone(t *testing.T) {
+	sys, err := system.Load(context.Background(), "testdata/good/compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := sys.WithImage("api", "tandem.local/api:2.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Services["api"].Image != "tandem.local/api:2.0" || sys.Services["api"].Image != "tandem.local/api:1.0" || c.Services["db"] != sys.Services["db"] {
+		t.Errorf("WithImage changed the original or lost a service")
+	}
+	if _, err := sys.WithImage("nope", "x"); err == nil {
+		t.Error("WithImage accepted an unknown service")
+	}
+	s := system.Standalone("catalog", "tandem.local/shop-catalog:1.1", 8080, "/health")
+	if svc := s.Services["catalog"]; svc.Tandem.Port != 8080 || svc.Tandem.Ready.HTTP != "/health" || svc.Version() != "1.1" {
+		t.Errorf("Standalone = %+v", svc)
+	}
+}

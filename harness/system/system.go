@@ -160,3 +160,30 @@ func (s *Service) Version() string {
 	}
 	return "latest"
 }
+
+// WithImage returns a copy of the system whose service runs image instead.
+func (s *System) WithImage(service, image string) (*System, error) {
+	orig, err := s.Service(service)
+	if err != nil {
+		return nil, err
+	}
+	c := &System{Name: s.Name, File: s.File, Services: make(map[string]*Service, len(s.Services))}
+	for n, svc := range s.Services {
+		c.Services[n] = svc
+	}
+	copied := *orig
+	copied.Image = image
+	c.Services[service] = &copied
+	return c, nil
+}
+
+// Standalone is a system of one image run alone: its HTTP port and, if not
+// empty, the health path that says it is ready.
+func Standalone(name, image string, port int, health string) *System {
+	svc := &Service{
+		Name: name, Image: image, Environment: map[string]string{}, DependsOn: map[string]Condition{},
+		Ports:  []int{port},
+		Tandem: Tandem{Port: port, Ready: Ready{HTTP: health, Port: port}},
+	}
+	return &System{Name: name, File: "(image " + image + " alone)", Services: map[string]*Service{name: svc}}
+}
