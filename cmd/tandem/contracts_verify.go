@@ -12,7 +12,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/env"
-	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/junit"
 	"github.com/tandem-harness/tandem/harness/system"
 )
 
@@ -31,7 +31,7 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 	statesURL := fs.String("provider-states-url", "", "with --base-url: the provider-state `URL` (default from x-tandem when -f names the provider)")
 	messagesURL := fs.String("messages-url", "", "with --base-url: the `URL` producing message pacts' messages")
 	wipSince := fs.String("include-wip-since", "", "also verify work-in-progress pacts published since this `date` (YYYY-MM-DD)")
-	junit := fs.String("junit", "", "JUnit XML `file` (default out/contracts-PROVIDER.xml)")
+	junitPath := fs.String("junit", "", "JUnit XML `file` (default out/contracts-PROVIDER.xml)")
 	out := fs.String("out", "out", "output `folder` for logs and the default JUnit file")
 	var selectorFlags stringList
 	fs.Var(&selectorFlags, "selector", "consumer version `selector`: mainBranch, branch=X, deployedOrReleased, environment=E (repeatable; default mainBranch)")
@@ -123,11 +123,11 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 	if err := store.Record(v, *branch, pacts); err != nil {
 		return err
 	}
-	path := *junit
+	path := *junitPath
 	if path == "" {
 		path = filepath.Join(*out, "contracts-"+*provider+".xml")
 	}
-	if err := report.WriteJUnit(path, v.JUnit()); err != nil {
+	if err := junit.Write(path, v.JUnit()); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "recorded in %s; JUnit: %s\n", filepath.Join(*dir, "verifications", v.Provider, v.ProviderVersion), path)

@@ -33,7 +33,8 @@ func commands() []command {
 		{"up", "start a system, print its endpoints, stay up until Ctrl-C", runUp},
 		{"down", "remove every container and network Tandem runs left behind", runDown},
 		{"verify", "run the contract and end-to-end suites; write JUnit XML and a JSON summary", runVerify},
-		{"contracts", "publish and list pacts in the contract store", runContracts},
+		{"contracts", "publish, verify and deploy contracts: publish, list, verify, record-deployment, can-i-deploy", runContracts},
+		{"diff", "parallel run: compare a candidate image with the released one on the same traffic", runDiff},
 	}
 }
 

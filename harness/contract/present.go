@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/junit"
 	"github.com/tandem-harness/tandem/harness/system"
 )
 
@@ -70,11 +70,11 @@ func (v *Verification) Print(w io.Writer) {
 
 // JUnit is the verification as a JUnit suite: one test case per interaction,
 // failures with their mismatches, pending failures as skipped.
-func (v *Verification) JUnit() report.Suite {
-	s := report.Suite{Name: "contracts: " + v.Provider + " " + v.ProviderVersion, Time: v.Duration}
+func (v *Verification) JUnit() junit.Suite {
+	s := junit.Suite{Name: "contracts: " + v.Provider + " " + v.ProviderVersion, Time: v.Duration}
 	for _, r := range v.Results {
 		d, _ := time.ParseDuration(r.Duration)
-		c := report.Case{Name: r.Name(), ClassName: "contracts." + v.Provider, Time: d}
+		c := junit.Case{Name: r.Name(), ClassName: "contracts." + v.Provider, Time: d}
 		switch {
 		case !r.Passed && r.Pending:
 			c.Skipped = r.Explain()

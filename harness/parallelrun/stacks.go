@@ -50,8 +50,8 @@ type Stack struct {
 	Role    Role
 	Image   string
 	Service string
-	Env   *env.Env
-	URL   string
+	Env     *env.Env
+	URL     string
 }
 
 // Stacks are the three stacks of a run.

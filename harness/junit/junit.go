@@ -1,6 +1,5 @@
-// Package report writes what Tandem's runs found in the forms their readers
-// need: JUnit XML for CI systems (more forms come with the release report).
-package report
+// Package junit writes JUnit XML, the test report every CI system reads.
+package junit
 
 import (
 	"encoding/xml"
@@ -57,9 +56,9 @@ type xmlMessage struct {
 	Text    string `xml:",chardata"`
 }
 
-// WriteJUnit writes suites as JUnit XML to path, through a temporary file so a
+// Write writes suites as JUnit XML to path, through a temporary file so a
 // reader never sees half a report.
-func WriteJUnit(path string, suites ...Suite) error {
+func Write(path string, suites ...Suite) error {
 	var doc xmlSuites
 	for _, s := range suites {
 		xs := xmlSuite{Name: s.Name, Time: seconds(s.Time)}

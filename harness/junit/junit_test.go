@@ -1,4 +1,4 @@
-package report
+package junit
 
 import (
 	"flag"
@@ -12,7 +12,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 
 func TestWriteJUnitMatchesGolden(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "junit.xml")
-	err := WriteJUnit(path, Suite{Name: "contracts: catalog 1.0", Time: 1500 * time.Millisecond, Cases: []Case{
+	err := Write(path, Suite{Name: "contracts: catalog 1.0", Time: 1500 * time.Millisecond, Cases: []Case{
 		{Name: "gateway 1.0 → a request for all products", ClassName: "catalog", Time: 12 * time.Millisecond},
 		{Name: "gateway 1.0 → a request for product p-1", ClassName: "catalog", Failure: "failed\n  - body $: missing <name> & more"},
 		{Name: "web 2.0 → a request for reviews", ClassName: "catalog", Skipped: "pending: never verified"},
