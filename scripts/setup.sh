@@ -7,6 +7,7 @@
 #   2. the Pact FFI library is in .tandem/lib/ (from npm), and pact-js and the
 #      pact CLI are in .tandem/npm/ (for the interoperability tests),
 #   3. tandem.local/postgres:15 exists (debootstrap rootfs + fixtures/images/postgres),
+#  3b. tandem.local/nats:2.15.2 exists (nats-server built from its Go module + fixtures/images/nats),
 #   4. every fixtures/shop/<svc>/main.go is built into tandem.local/shop-<svc>:1.0
 #      (skip with SETUP_SKIP_IMAGES=1),
 #   5. .tandem/env.mk and .tandem/env.sh hold the settings tests need.
@@ -34,6 +35,10 @@ PG_IMAGE="tandem.local/postgres:15"
 PG_ROOTFS_IMAGE="tandem.local/debian-postgres-rootfs:15"
 PG_ROOTFS_TAR="$CACHE_DIR/rootfs-postgres-15.tar"
 PG_CONTEXT="fixtures/images/postgres"
+NATS_MODULE="github.com/nats-io/nats-server/v2"
+NATS_VERSION="v2.15.2" # name it exactly: the proxy's @latest may be older
+NATS_IMAGE="tandem.local/nats:${NATS_VERSION#v}"
+NATS_CONTEXT="fixtures/images/nats"
 GOSERVICE_DOCKERFILE="fixtures/images/goservice/Dockerfile"
 SHOP_DIR="fixtures/shop"
 SHOP_TAG="1.0"
@@ -300,6 +305,43 @@ step_postgres_image() {
 }
 
 # ---------------------------------------------------------------------------
+# 3b. NATS image
+# ---------------------------------------------------------------------------
+# Hash of the recipe and the module version: a changed Dockerfile or version
+# rebuilds the image, anything else skips.
+nats_context_hash() {
+	{
+		echo "$NATS_MODULE@$NATS_VERSION"
+		find "$NATS_CONTEXT" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
+	} | sha256sum | cut -c1-16
+}
+
+step_nats_image() {
+	step nats "fix the Go or Docker error shown above and run 'make setup' again (the Go module proxy must serve $NATS_MODULE@$NATS_VERSION)"
+	local t0 hash
+	t0="$(now_us)"
+	hash="$(nats_context_hash)"
+	if image_exists "$NATS_IMAGE"; then
+		if [ "$(image_label "$NATS_IMAGE" dev.tandem.context-sha)" = "$hash" ]; then
+			say nats "$NATS_IMAGE present (skipped)"
+			return
+		fi
+		logmsg "$NATS_IMAGE exists but was built from other sources (context hash differs): rebuilding"
+	fi
+	command -v go >/dev/null 2>&1 || fail "go is not on the PATH" "install Go (see go.mod for the version) and run 'make setup' again"
+	mkdir -p "$BUILD_DIR/nats"
+	# go install name@version builds the module on its own, outside ours.
+	run env CGO_ENABLED=0 GOBIN="$BUILD_DIR/nats" go install -trimpath -ldflags='-s -w' "$NATS_MODULE@$NATS_VERSION"
+	run docker build \
+		-f "$NATS_CONTEXT/Dockerfile" \
+		--label "$IMAGE_LABEL" \
+		--label "dev.tandem.context-sha=$hash" \
+		-t "$NATS_IMAGE" "$BUILD_DIR/nats"
+	run docker image prune -f --filter "label=$IMAGE_LABEL"
+	say nats "$NATS_IMAGE built (go install + build, $(since "$t0"))"
+}
+
+# ---------------------------------------------------------------------------
 # 4. Shop service images
 # ---------------------------------------------------------------------------
 step_shop_images() {
@@ -338,6 +380,24 @@ step_shop_images() {
 			-t "tandem.local/shop-$svc:$SHOP_TAG" \
 			"$BUILD_DIR/$svc"
 		built+=("tandem.local/shop-$svc:$SHOP_TAG")
+		# Candidate releases (fixtures/shop/<svc>/releases: one version per line).
+		local rel
+		if [ -f "$SHOP_DIR/$svc/releases" ]; then
+			while read -r rel; do
+				case "$rel" in "" | "#"*) continue ;; esac
+				mkdir -p "$BUILD_DIR/$svc-$rel"
+				run env CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.release=$rel" \
+					-o "$BUILD_DIR/$svc-$rel/$svc" "./$SHOP_DIR/$svc"
+				run docker build \
+					-f "$GOSERVICE_DOCKERFILE" \
+					--build-arg "BINARY=$svc" \
+					--label "$IMAGE_LABEL" \
+					--label "dev.tandem.service=$svc" \
+					-t "tandem.local/shop-$svc:$rel" \
+					"$BUILD_DIR/$svc-$rel"
+				built+=("tandem.local/shop-$svc:$rel")
+			done <"$SHOP_DIR/$svc/releases"
+		fi
 	done
 	# Rebuilt binaries leave the previous images dangling: drop ours.
 	run docker image prune -f --filter "label=$IMAGE_LABEL"
@@ -384,6 +444,7 @@ step_docker
 step_pact_ffi
 step_pact_tools
 step_postgres_image
+step_nats_image
 step_shop_images
 step_env
 printf 'setup: done in %s\n' "$(since "$T_START")"

@@ -28,13 +28,19 @@ var client = &http.Client{Timeout: 15 * time.Second}
 // the system can be found in every service's log.
 func send(method, path string, body any) response {
 	GinkgoHelper()
+	return sendTo(gateway, method, path, body)
+}
+
+// sendTo is send to another service's public API.
+func sendTo(base, method, path string, body any) response {
+	GinkgoHelper()
 	var rd io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
 		Expect(err).NotTo(HaveOccurred())
 		rd = bytes.NewReader(b)
 	}
-	req, err := http.NewRequest(method, gateway+path, rd)
+	req, err := http.NewRequest(method, base+path, rd)
 	Expect(err).NotTo(HaveOccurred())
 	id := fmt.Sprintf("e2e-%d-%d", GinkgoParallelProcess(), time.Now().UnixNano())
 	req.Header.Set("X-Request-ID", id)
@@ -47,6 +53,6 @@ func send(method, path string, body any) response {
 	AddReportEntry("request", fmt.Sprintf("%s %s X-Request-ID: %s → %d", method, path, id, resp.StatusCode), ReportEntryVisibilityFailureOrVerbose)
 	r := response{Status: resp.StatusCode, RequestID: resp.Header.Get("X-Request-ID"), raw: string(raw)}
 	Expect(json.Unmarshal(raw, &r.Body)).To(Succeed(), "%s %s answered non-JSON: %s", method, path, raw)
-	Expect(r.RequestID).To(Equal(id), "the gateway must echo the request id it was given")
+	Expect(r.RequestID).To(Equal(id), "%s must echo the request id it was given", base)
 	return r
 }

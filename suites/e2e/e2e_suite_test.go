@@ -12,7 +12,8 @@ import (
 )
 
 // The end-to-end suite starts the whole system once (on Ginkgo's first
-// process) and drives journeys through the gateway's public API only.
+// process) and drives journeys through the public APIs only: the gateway's,
+// and the notifications service's read API for what a customer was sent.
 func TestE2E(t *testing.T) {
 	RegisterFailHandler(Fail)
 	RunSpecs(t, "E2E")
@@ -20,22 +21,33 @@ func TestE2E(t *testing.T) {
 
 // shared is what the first process hands every process.
 type shared struct {
-	Gateway string `json:"gateway"`
-	RunID   string `json:"runId"`
+	Gateway          string `json:"gateway"`
+	Notifications    string `json:"notifications"`
+	NotificationsLog string `json:"notificationsLog"`
+	RunID            string `json:"runId"`
 }
 
-var gateway string
+var (
+	gateway       string
+	notifications string
+	// notificationsLog is the notifications service's captured log.
+	notificationsLog string
+)
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	sys := suite.LoadSystem(ctx)
 	e := suite.StartEnv(ctx, sys) // torn down after the last process is done
 	url, err := e.URL("gateway")
 	Expect(err).NotTo(HaveOccurred())
-	b, _ := json.Marshal(shared{Gateway: url, RunID: e.RunID})
+	notes, err := e.Service("notifications")
+	Expect(err).NotTo(HaveOccurred())
+	notesURL, err := e.URL("notifications")
+	Expect(err).NotTo(HaveOccurred())
+	b, _ := json.Marshal(shared{Gateway: url, Notifications: notesURL, NotificationsLog: notes.LogFile, RunID: e.RunID})
 	return b
 }, func(_ context.Context, b []byte) {
 	var s shared
 	Expect(json.Unmarshal(b, &s)).To(Succeed())
-	gateway = s.Gateway
-	GinkgoWriter.Printf("gateway %s (run %s)\n", s.Gateway, s.RunID)
+	gateway, notifications, notificationsLog = s.Gateway, s.Notifications, s.NotificationsLog
+	GinkgoWriter.Printf("gateway %s, notifications %s (run %s)\n", s.Gateway, s.Notifications, s.RunID)
 })
