@@ -144,7 +144,7 @@ func DiffMarkdown(w io.Writer, o *parallelrun.Outcome) error {
 		for _, f := range fs {
 			ex := ""
 			if len(f.Examples) > 0 {
-				ex = fmt.Sprintf("`%s` → `%s`", md(f.Examples[0].Primary), md(f.Examples[0].Candidate))
+				ex = fmt.Sprintf("%s → %s", value(f.Examples[0].Primary), value(f.Examples[0].Candidate))
 			}
 			fmt.Fprintf(w, "| `%s` | %d | %d | %d | %.2f %% | %.2f %% | %s |\n", md(f.Path), f.Raw, f.Noise, e.Requests, f.RelativePercent, f.AbsolutePercent, ex)
 		}
@@ -160,6 +160,14 @@ func DiffMarkdown(w io.Writer, o *parallelrun.Outcome) error {
 		fmt.Fprintf(w, "### Suppressed as noise\n\n%s\n", strings.Join(sup, "\n"))
 	}
 	return nil
+}
+
+// value shows a field's value in Markdown, or that it is absent.
+func value(v string) string {
+	if v == "" {
+		return "(absent)"
+	}
+	return "`" + md(v) + "`"
 }
 
 // md makes text safe inside a Markdown table cell or code span.

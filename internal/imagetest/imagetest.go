@@ -6,6 +6,7 @@ package imagetest
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,21 +38,32 @@ func BuildShopService(tb testing.TB, service, tag string, edits ...Edit) string 
 	tb.Helper()
 	root := Root()
 	dir := tb.TempDir()
-	replace := map[string]string{}
-	for i, e := range edits {
+	// Edits of one file apply in order, each to the result of the previous.
+	edited := map[string]string{}
+	var order []string
+	for _, e := range edits {
 		src := filepath.Join(root, e.File)
-		b, err := os.ReadFile(src)
-		if err != nil {
-			tb.Fatal(err)
+		text, seen := edited[src]
+		if !seen {
+			b, err := os.ReadFile(src)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			text = string(b)
+			order = append(order, src)
 		}
-		if !strings.Contains(string(b), e.Old) {
+		if !strings.Contains(text, e.Old) {
 			tb.Fatalf("%s no longer contains %q; update the test's edit", e.File, e.Old)
 		}
-		dst := filepath.Join(dir, "edit", strings.ReplaceAll(e.File, "/", "_")+"."+string(rune('a'+i))+".go")
+		edited[src] = strings.Replace(text, e.Old, e.New, 1)
+	}
+	replace := map[string]string{}
+	for i, src := range order {
+		dst := filepath.Join(dir, "edit", fmt.Sprintf("%d-%s", i, filepath.Base(src)))
 		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 			tb.Fatal(err)
 		}
-		if err := os.WriteFile(dst, []byte(strings.Replace(string(b), e.Old, e.New, 1)), 0o644); err != nil {
+		if err := os.WriteFile(dst, []byte(edited[src]), 0o644); err != nil {
 			tb.Fatal(err)
 		}
 		replace[src] = dst
