@@ -35,6 +35,7 @@ func commands() []command {
 		{"verify", "run the contract and end-to-end suites; write JUnit XML and a JSON summary", runVerify},
 		{"contracts", "publish, verify and deploy contracts: publish, list, verify, record-deployment, can-i-deploy", runContracts},
 		{"diff", "parallel run: compare a candidate image with the released one on the same traffic", runDiff},
+		{"canary", "canary comparison: judge a candidate against the released one under identical load", runCanary},
 	}
 }
 

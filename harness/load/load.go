@@ -133,7 +133,11 @@ func Run(ctx context.Context, p Plan) (*Result, error) {
 		if !ok {
 			continue
 		}
-		res.Samples = append(res.Samples, Sample{Side: side, Endpoint: endpoint, Latency: r.Latency, Status: int(r.Code), Err: r.Error, At: r.Timestamp})
+		sample := Sample{Side: side, Endpoint: endpoint, Latency: r.Latency, Status: int(r.Code), At: r.Timestamp}
+		if r.Code == 0 {
+			sample.Err = r.Error // vegeta also sets Error for 4xx and 5xx answers; those are statuses here
+		}
+		res.Samples = append(res.Samples, sample)
 		res.Sent[side]++
 	}
 	close(stopped)

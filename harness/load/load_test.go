@@ -120,3 +120,17 @@ func TestPlanErrorsSayWhatToGive(t *testing.T) {
 		}
 	}
 }
+
+func TestClientErrorsAreStatusesNotFailures(t *testing.T) {
+	var h atomic.Int64
+	url := server(t, 0, 404, &h)
+	res, err := Run(context.Background(), Plan{Mix: []traffic.Request{{Method: "GET", Path: "/missing"}}, URLs: [2][]string{{url}, {url}}, Rate: 100, Requests: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range res.Samples {
+		if s.Failed() || s.Status != 404 || s.Err != "" {
+			t.Errorf("a 404 sample = %+v", s)
+		}
+	}
+}

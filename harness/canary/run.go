@@ -1,0 +1,370 @@
+package canary
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/tandem-harness/tandem/harness/diff"
+	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/load"
+	"github.com/tandem-harness/tandem/harness/system"
+	"github.com/tandem-harness/tandem/harness/traffic"
+	"github.com/tandem-harness/tandem/internal/docker"
+)
+
+// Setup is a canary comparison: what runs on each side, the load, and the
+// judge's configuration.
+type Setup struct {
+	// System is the Compose system of the service; nil runs each image alone
+	// (Port and Health describe it).
+	System  *system.System
+	Service string
+	// Images: baseline (the released version) and canary.
+	Images [2]string
+	// Environment adds variables to the service on one side (by load.Side),
+	// e.g. a feature flag only the canary gets.
+	Environment [2]map[string]string
+	// Instances per side (default 1), each with its own dependencies.
+	Instances int
+	Port      int
+	Health    string
+	// Load: the request mix, rate per side, and a duration or request count.
+	Mix      []traffic.Request
+	Rate     int
+	Duration time.Duration
+	Requests int
+	// Routes name endpoints ("GET /products/{id}"); others are guessed.
+	Routes []string
+	Config *Config
+	// Looks > 0 judges sequentially at that many looks and stops early when
+	// the verdict is certain.
+	Looks    int
+	OutDir   string
+	Progress io.Writer
+}
+
+// Outcome is a canary run: the scorecard and everything it was computed from.
+type Outcome struct {
+	Service   string    `json:"service"`
+	Images    [2]string `json:"images"`
+	StartedAt time.Time `json:"startedAt"`
+	Scorecard Scorecard `json:"scorecard"`
+	// Died says why a side's container stopped during the run, by side.
+	Died [2]string `json:"died,omitempty"`
+	// StoppedEarly is set when the sequential judge stopped before the end.
+	StoppedEarly bool `json:"stoppedEarly,omitempty"`
+	// Samples are the raw request samples; Usage the resource readings, by
+	// side and container — enough to judge again.
+	Samples []load.Sample     `json:"samples"`
+	Usage   [2][]docker.Usage `json:"usage"`
+	Sent    [2]int            `json:"sent"`
+	Elapsed time.Duration     `json:"elapsedNs"`
+}
+
+// Run starts both sides, sends them the same interleaved load, collects
+// latency, status, CPU and memory, judges, and removes everything.
+func Run(ctx context.Context, s Setup) (*Outcome, error) {
+	if s.Instances <= 0 {
+		s.Instances = 1
+	}
+	if s.Instances > 8 {
+		return nil, fmt.Errorf("%d instances per side: at most 8 on one machine", s.Instances)
+	}
+	if s.Config == nil {
+		s.Config = DefaultConfig()
+	}
+	router, err := diff.NewRouter(s.Routes...)
+	if err != nil {
+		return nil, err
+	}
+	out := &Outcome{Service: s.Service, Images: s.Images, StartedAt: time.Now().UTC()}
+	begin := time.Now()
+
+	sides, err := startSides(ctx, s)
+	defer sides.stop(context.WithoutCancel(ctx))
+	if err != nil {
+		return out, err
+	}
+	plan := load.Plan{Mix: s.Mix, Rate: s.Rate, Duration: s.Duration, Requests: s.Requests, Route: router.Route}
+	for side := range 2 {
+		for _, in := range sides.list[side] {
+			plan.URLs[side] = append(plan.URLs[side], in.url)
+		}
+	}
+
+	// Watch resources and deaths while the load runs.
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	var usageMu sync.Mutex
+	var wg sync.WaitGroup
+	for side := range 2 {
+		for _, in := range sides.list[side] {
+			wg.Go(func() {
+				_ = docker.FollowUsage(runCtx, sides.cli, in.containerID, func(u docker.Usage) {
+					usageMu.Lock()
+					out.Usage[side] = append(out.Usage[side], u)
+					usageMu.Unlock()
+				})
+			})
+			wg.Go(func() {
+				if why := in.watch(runCtx); why != "" {
+					out.Died[side] = fmt.Sprintf("the %s's container (%s) %s", load.Side(side), in.image, why)
+					if load.Side(side) == load.Canary {
+						stopRun() // no point loading a dead canary
+					}
+				}
+			})
+		}
+	}
+
+	var seq *Sequential
+	if s.Looks > 0 {
+		seq = NewSequential(s.Config, s.Looks)
+	}
+	res, err := runLoad(runCtx, plan, seq, out)
+	stopRun()
+	wg.Wait()
+	if err != nil {
+		return out, err
+	}
+	out.Samples, out.Sent = res.Samples, res.Sent
+	if !out.StoppedEarly {
+		out.Scorecard = Judge(s.Config, Inputs(s.Service, res.Samples, out.Usage))
+	}
+	if out.Died[load.Canary] != "" {
+		out.Scorecard.Verdict = VerdictFail
+		out.Scorecard.Reason = "Fail: " + out.Died[load.Canary] + fmt.Sprintf(" after %d of the canary's requests.", out.Sent[load.Canary])
+	}
+	out.Elapsed = time.Since(begin)
+	if out.Died[load.Baseline] != "" {
+		return out, errors.New(out.Died[load.Baseline] + ": the comparison is void")
+	}
+	return out, nil
+}
+
+// runLoad sends the plan; with a sequential judge it runs the load in looks
+// and stops as soon as the verdict is certain.
+func runLoad(ctx context.Context, plan load.Plan, seq *Sequential, out *Outcome) (*load.Result, error) {
+	if seq == nil {
+		return load.Run(ctx, plan)
+	}
+	looks := len(seq.bounds)
+	total := &load.Result{}
+	part := plan
+	if plan.Requests > 0 {
+		part.Requests = max(1, plan.Requests/looks)
+	}
+	if plan.Duration > 0 {
+		part.Duration = max(time.Second, plan.Duration/time.Duration(looks))
+	}
+	for look := 0; look < looks; look++ {
+		r, err := load.Run(ctx, part)
+		if err != nil {
+			return total, err
+		}
+		total.Samples = append(total.Samples, r.Samples...)
+		total.Sent[0] += r.Sent[0]
+		total.Sent[1] += r.Sent[1]
+		total.Duration += r.Duration
+		card, done := seq.Look(Inputs(out.Service, total.Samples, out.Usage))
+		out.Scorecard = card
+		if done || ctx.Err() != nil {
+			out.StoppedEarly = look < looks-1
+			break
+		}
+	}
+	return total, nil
+}
+
+// Inputs turns raw samples into the judge's input: per endpoint, latency of
+// the answered requests (ms) and the error share; per side, CPU and memory.
+func Inputs(service string, samples []load.Sample, usage [2][]docker.Usage) Input {
+	in := Input{Continuous: map[string]Samples{}, Proportions: map[string]Counts{}}
+	for _, s := range samples {
+		lat := "latency " + s.Endpoint
+		errs := "errors " + s.Endpoint
+		c := in.Proportions[errs]
+		v := in.Continuous[lat]
+		failed := s.Failed()
+		ms := float64(s.Latency.Microseconds()) / 1000
+		if s.Side == load.Canary {
+			c.CanaryTotal++
+			if failed {
+				c.CanaryEvents++
+			} else {
+				v.Canary = append(v.Canary, ms)
+			}
+		} else {
+			c.BaselineTotal++
+			if failed {
+				c.BaselineEvents++
+			} else {
+				v.Baseline = append(v.Baseline, ms)
+			}
+		}
+		in.Proportions[errs] = c
+		in.Continuous[lat] = v
+	}
+	cpu, mem := Samples{}, Samples{}
+	for _, u := range usage[load.Baseline] {
+		cpu.Baseline = append(cpu.Baseline, u.CPU)
+		mem.Baseline = append(mem.Baseline, u.MemoryMB)
+	}
+	for _, u := range usage[load.Canary] {
+		cpu.Canary = append(cpu.Canary, u.CPU)
+		mem.Canary = append(mem.Canary, u.MemoryMB)
+	}
+	in.Continuous["cpu "+service] = cpu
+	in.Continuous["memory "+service] = mem
+	return in
+}
+
+// Endpoints lists the endpoints seen in samples, sorted.
+func Endpoints(samples []load.Sample) []string {
+	seen := map[string]bool{}
+	for _, s := range samples {
+		seen[s.Endpoint] = true
+	}
+	var eps []string
+	for e := range seen {
+		eps = append(eps, e)
+	}
+	sort.Strings(eps)
+	return eps
+}
+
+// instance is one running copy of the service.
+type instance struct {
+	image       string
+	url         string
+	containerID string
+	env         *env.Env
+	service     string
+}
+
+// watch returns why the instance's container stopped, or "" when ctx ends first.
+func (in *instance) watch(ctx context.Context) string {
+	svc, err := in.env.Service(in.service)
+	if err != nil {
+		return ""
+	}
+	t := time.NewTicker(200 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ""
+		case <-t.C:
+		}
+		st, err := svc.Container.State(context.WithoutCancel(ctx))
+		if err == nil && !st.Running {
+			return fmt.Sprintf("exited with code %d during the run (log: %s)", st.ExitCode, svc.LogFile)
+		}
+	}
+}
+
+type sides struct {
+	cli  *testcontainers.DockerClient
+	list [2][]*instance
+}
+
+func (s *sides) stop(ctx context.Context) {
+	if s == nil {
+		return
+	}
+	var wg sync.WaitGroup
+	for side := range 2 {
+		for _, in := range s.list[side] {
+			if in.env != nil {
+				wg.Go(func() { _ = in.env.Stop(ctx) })
+			}
+		}
+	}
+	wg.Wait()
+	if s.cli != nil {
+		s.cli.Close()
+	}
+}
+
+// startSides starts Instances copies of each side concurrently, each with its
+// own dependencies.
+func startSides(ctx context.Context, s Setup) (*sides, error) {
+	cli, err := docker.Client(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sd := &sides{cli: cli}
+	var mu sync.Mutex
+	var errs []error
+	var wg sync.WaitGroup
+	for side := range 2 {
+		sys, err := systemFor(s, s.Images[side])
+		if err != nil {
+			return sd, err
+		}
+		for i := range s.Instances {
+			in := &instance{image: s.Images[side], service: s.Service}
+			sd.list[side] = append(sd.list[side], in)
+			wg.Go(func() {
+				name := fmt.Sprintf("%s-%d", load.Side(side), i+1)
+				opts := []env.Option{env.WithServices(s.Service), env.WithOutputDir(filepath.Join(s.OutDir, "runs", name)),
+					env.WithEnv(s.Service, s.Environment[side])}
+				if s.Progress != nil {
+					opts = append(opts, env.WithProgress(prefixWriter{s.Progress, name + ": "}))
+				}
+				e, err := env.Start(ctx, sys, opts...)
+				in.env = e
+				if err == nil {
+					in.url, err = e.URL(s.Service)
+				}
+				if err == nil {
+					var svc *env.Service
+					if svc, err = e.Service(s.Service); err == nil {
+						in.containerID = svc.Container.GetContainerID()
+					}
+				}
+				if err != nil {
+					mu.Lock()
+					errs = append(errs, fmt.Errorf("start %s (%s): %w", name, in.image, err))
+					mu.Unlock()
+				}
+			})
+		}
+	}
+	wg.Wait()
+	return sd, errors.Join(errs...)
+}
+
+func systemFor(s Setup, image string) (*system.System, error) {
+	if image == "" {
+		return nil, errors.New("both --baseline and --canary images are required")
+	}
+	if s.System == nil {
+		if s.Port == 0 {
+			return nil, errors.New("an image that runs alone needs its port (--port)")
+		}
+		return system.Standalone(s.Service, image, s.Port, s.Health), nil
+	}
+	return s.System.WithImage(s.Service, image)
+}
+
+type prefixWriter struct {
+	w      io.Writer
+	prefix string
+}
+
+func (p prefixWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(p.w, p.prefix+strings.TrimRight(string(b), "\n")+"\n"); err != nil {
+		return 0, err
+	}
+	return len(b), nil
+}
