@@ -152,4 +152,3 @@ func writeCanary(dir string, o *canary.Outcome) error {
 	}
 	return nil
 }
-

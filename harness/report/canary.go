@@ -12,8 +12,10 @@ import (
 )
 
 var canaryTmpl = template.Must(template.New("canary").Funcs(template.FuncMap{
-	"num":   num,
-	"class": func(c canary.Classification) string { return map[canary.Classification]string{canary.Pass: "pass", canary.High: "fail", canary.Low: "fail", canary.NoData: "warn"}[c] },
+	"num": num,
+	"class": func(c canary.Classification) string {
+		return map[canary.Classification]string{canary.Pass: "pass", canary.High: "fail", canary.Low: "fail", canary.NoData: "warn"}[c]
+	},
 	"lower": strings.ToLower,
 }).Parse(`
 <h1>Canary: {{.O.Service}}</h1>
