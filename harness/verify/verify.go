@@ -47,7 +47,7 @@ func DefaultConfig() Config {
 		System:      "fixtures/shop/compose.yaml",
 		Contracts:   "contracts",
 		Out:         "out",
-		Suites:      []string{"contracts", "e2e", "parallelrun"},
+		Suites:      []string{"contracts", "e2e", "parallelrun", "canary"},
 		Branch:      "main",
 		Environment: "production",
 		Stdout:      os.Stdout,

@@ -1,0 +1,41 @@
+package canary_test
+
+import (
+	"os"
+	"path/filepath"
+	"time"
+
+	. "github.com/onsi/ginkgo/v2"
+	. "github.com/onsi/gomega"
+
+	"github.com/tandem-harness/tandem/harness/canary"
+	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/traffic"
+	"github.com/tandem-harness/tandem/suites/internal/suite"
+)
+
+var _ = Describe("catalog 1.1 as a canary of 1.0", Label("canary"), func() {
+	It("is not worse under the same load", func(ctx SpecContext) {
+		sys := suite.LoadSystem(ctx)
+		mix, err := traffic.Load(filepath.Join(suite.Root(), "fixtures/shop/traffic/catalog.jsonl"))
+		Expect(err).NotTo(HaveOccurred())
+		out := filepath.Join(suite.OutDir(), "canary", "catalog")
+		o, err := canary.Run(ctx, canary.Setup{
+			System: sys, Service: "catalog",
+			Images: [2]string{"tandem.local/shop-catalog:1.0", "tandem.local/shop-catalog:1.1"},
+			Mix:    mix, Rate: 200, Duration: 5 * time.Second,
+			OutDir: out, Progress: GinkgoWriter,
+		})
+		Expect(err).NotTo(HaveOccurred())
+		Expect(os.MkdirAll(out, 0o755)).To(Succeed())
+		f, err := os.Create(filepath.Join(out, "canary.html"))
+		Expect(err).NotTo(HaveOccurred())
+		defer f.Close()
+		Expect(report.CanaryHTML(f, o)).To(Succeed())
+		AddReportEntry("canary", o.Scorecard.Reason)
+		// Fail is a no-go; Marginal (a resource reading off on a short, shared
+		// run) asks a person to look at the report, which the summary shows.
+		Expect(o.Scorecard.Verdict).NotTo(Equal(canary.VerdictFail), o.Scorecard.Reason)
+		Expect(o.Scorecard.Metrics).To(ContainElement(HaveField("Name", "latency GET /products/{id}")))
+	}, NodeTimeout(3*time.Minute))
+})
