@@ -223,8 +223,10 @@ func Inputs(service string, samples []load.Sample, usage [2][]docker.Usage) Inpu
 		cpu.Canary = append(cpu.Canary, u.CPU)
 		mem.Canary = append(mem.Canary, u.MemoryMB)
 	}
-	in.Continuous["cpu "+service] = cpu
-	in.Continuous["memory "+service] = mem
+	if len(usage[load.Baseline])+len(usage[load.Canary]) > 0 { // no readings: not measured, not "no data"
+		in.Continuous["cpu "+service] = cpu
+		in.Continuous["memory "+service] = mem
+	}
 	return in
 }
 
