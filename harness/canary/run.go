@@ -88,6 +88,11 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 	}
 	out := &Outcome{Service: s.Service, Images: s.Images, StartedAt: time.Now().UTC()}
 	begin := time.Now()
+	// Check the load before starting anything (URLs are filled in later).
+	check := load.Plan{Mix: s.Mix, Rate: s.Rate, Duration: s.Duration, Requests: s.Requests, URLs: [2][]string{{"-"}, {"-"}}}
+	if err := check.Validate(); err != nil {
+		return out, err
+	}
 
 	sides, err := startSides(ctx, s)
 	defer sides.stop(context.WithoutCancel(ctx))

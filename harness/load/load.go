@@ -73,7 +73,8 @@ type Result struct {
 	Duration time.Duration `json:"durationNs"`
 }
 
-func (p *Plan) check() error {
+// Validate says what is missing or out of bounds in the plan.
+func (p *Plan) Validate() error {
 	switch {
 	case len(p.Mix) == 0:
 		return errors.New("load: the request mix is empty; give traffic (--traffic FILE) or pacts")
@@ -94,7 +95,7 @@ func (p *Plan) check() error {
 // Run sends the plan's load and collects every sample. Cancelling ctx stops it
 // early with what was collected.
 func Run(ctx context.Context, p Plan) (*Result, error) {
-	if err := p.check(); err != nil {
+	if err := p.Validate(); err != nil {
 		return nil, err
 	}
 	if p.Route == nil {
