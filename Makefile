@@ -12,8 +12,9 @@ LIB := $(CURDIR)/.tandem/lib
 # cgo links the Pact FFI library that `make setup` fetched.
 export CGO_LDFLAGS := -L$(LIB) -Wl,-rpath,$(LIB)
 # Required by testcontainers on these machines (see README, "Machine settings").
+# The reaper is not set here: internal/docker.Configure turns testcontainers'
+# Ryuk on when `make setup` built Tandem's reaper image, and leaves it off otherwise.
 export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
-export TESTCONTAINERS_RYUK_DISABLED ?= true
 # The Pact libraries send usage metrics unless told not to; nothing leaves this machine.
 export PACT_DO_NOT_TRACK ?= true
 
@@ -29,7 +30,7 @@ help:
 	@echo "make bench    run the benchmarks and print their figures"
 	@echo "make build    build bin/tandem"
 	@echo "make setup    prepare this machine: Docker engine, Pact FFI, images (idempotent)"
-	@echo "make down     remove every container and network Tandem runs left behind"
+	@echo "make down     remove what dead Tandem runs left behind (bin/tandem down --all: everything)"
 
 setup:
 	@bash scripts/setup.sh
@@ -37,14 +38,21 @@ setup:
 build: setup
 	$(GO) build -o bin/tandem ./cmd/tandem
 
+# Timeouts nest so that the innermost one fires first and cleanup still runs:
+# a test's own deadline < ginkgo's --timeout=15m (what `tandem verify` passes;
+# ginkgo runs suite binaries with go test's timeout off) < go test's -timeout
+# here (20m, per package) < your CI job's limit (give it 30m or more).
 test: setup
-	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 15m $(UNIT_PKGS)
+	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m $(UNIT_PKGS)
 
 verify: build
 	bin/tandem verify
 
+# Every benchmark of the repository, each with the -benchtime its doc comment
+# asks for (internal/benchreport keeps the table); writes out/bench.md with
+# each figure, its unit and what it compares against, and out/bench.txt.
 bench: setup
-	$(GO) test -run '^$$' -bench . -benchtime 3x -timeout 20m $(UNIT_PKGS)
+	$(GO) run ./internal/benchreport -out out/bench.md
 
 down: build
 	bin/tandem down

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -127,28 +125,5 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func writeCanary(dir string, o *canary.Outcome) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	b, err := json.Marshal(o)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "canary.json"), b, 0o644); err != nil {
-		return fmt.Errorf("write canary.json: %w", err)
-	}
-	for name, render := range map[string]func(io.Writer, *canary.Outcome) error{"canary.html": report.CanaryHTML, "canary.md": report.CanaryMarkdown} {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		err = render(f, o)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
-	}
-	return nil
+	return report.WriteCanaryFiles(dir, o)
 }

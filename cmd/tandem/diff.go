@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -128,30 +126,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 }
 
 func writeDiff(dir string, o *parallelrun.Outcome) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	b, err := json.MarshalIndent(o, "", "  ")
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(filepath.Join(dir, "diff.json"), append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write diff.json: %w", err)
-	}
-	for name, render := range map[string]func(io.Writer, *parallelrun.Outcome) error{"diff.html": report.DiffHTML, "diff.md": report.DiffMarkdown} {
-		f, err := os.Create(filepath.Join(dir, name))
-		if err != nil {
-			return err
-		}
-		err = render(f, o)
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-		if err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
-	}
-	return nil
+	return report.WriteDiffFiles(dir, o)
 }
 
 // pactRequests are the requests of the pacts published for provider.

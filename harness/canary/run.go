@@ -135,7 +135,9 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 	if s.Looks > 0 {
 		seq = NewSequential(s.Config, s.Looks)
 	}
+	stopProgress := loadProgress(runCtx, s.Progress, plan)
 	res, err := runLoad(runCtx, plan, seq, out)
+	stopProgress()
 	stopRun()
 	wg.Wait()
 	if err != nil {

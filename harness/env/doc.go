@@ -15,4 +15,13 @@
 // probed, the last answer and its last log lines. Start returns the partial
 // environment with the error, so Stop always removes everything; with
 // TANDEM_KEEP=1 a failed environment is kept up for inspection instead.
+//
+// A service marked x-tandem: {proxy: true} gets a toxiproxy container in front
+// of it (see Proxy): the proxy takes the service's name and aliases on the
+// network and the real container answers to SERVICE.upstream, so callers reach
+// it through the proxy without a configuration change. The proxy is up before
+// the service's dependents start, and the service counts as ready once its
+// readiness probe passes through the proxy too. harness/link injects faults
+// there. StopService and StartService take a service down and bring it back,
+// its disk state intact.
 package env

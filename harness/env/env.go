@@ -42,6 +42,12 @@ type Env struct {
 	services map[string]*Service
 	failed   bool
 	stopped  bool
+	// proxies holds the proxy in front of each service marked x-tandem.proxy
+	// (its container is in services too); proxyUp is closed once it forwards.
+	proxies map[string]*Proxy
+	proxyUp map[string]chan struct{}
+	// progressMu serialises progress lines.
+	progressMu sync.Mutex
 }
 
 // Service is one running service of an environment.
@@ -79,6 +85,7 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 		}
 		e.System = sub
 	}
+	e.initProxies()
 	e.Dir = filepath.Join(o.outDir, o.runID)
 	if err := os.MkdirAll(filepath.Join(e.Dir, "logs"), 0o755); err != nil {
 		return e, fmt.Errorf("start %s: create the run folder: %w", sys.Name, err)
@@ -160,7 +167,9 @@ func (e *Env) HostPort(service string, containerPort int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	e.mu.Lock() // StartService replaces Ports
 	hp, ok := s.Ports[containerPort]
+	e.mu.Unlock()
 	if !ok {
 		return 0, fmt.Errorf("service %q does not publish port %d; add it under ports or expose", service, containerPort)
 	}
@@ -264,9 +273,14 @@ func (e *Env) names() []string {
 	return names
 }
 
+// progressf writes one progress line. Services and proxies start
+// concurrently: lines are serialised, so the writer need not be safe for
+// concurrent use.
 func (e *Env) progressf(format string, args ...any) {
 	if e.opts.progress == nil {
 		return
 	}
+	e.progressMu.Lock()
+	defer e.progressMu.Unlock()
 	fmt.Fprintf(e.opts.progress, "tandem: "+format+"\n", args...)
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/client"
 	"github.com/testcontainers/testcontainers-go"
+
+	"github.com/tandem-harness/tandem/harness/redact"
 )
 
 // logFile receives a container's log stream and writes it to a file, keeping
@@ -24,9 +26,13 @@ type logFile struct {
 	mu   sync.Mutex
 	f    *os.File
 	buf  bytes.Buffer
-	done chan struct{} // closed when the follower stops
+	done chan struct{} // closed when the current follower stops
 	// following is set once a follower runs.
 	following bool
+	// since, when set, is when the container was stopped: a follower started
+	// after a restart reads only what was logged after it (the engine keeps
+	// the earlier runs' lines, which the file already has).
+	since time.Time
 }
 
 var _ io.Writer = (*logFile)(nil)
@@ -43,20 +49,40 @@ func openLog(path string) (*logFile, error) {
 // container stops or ctx ends. One stream from the start: no line is lost.
 func (l *logFile) follow(ctx context.Context, cli *testcontainers.DockerClient, id string) {
 	l.mu.Lock()
+	if l.following {
+		l.done = make(chan struct{}) // a restart: the previous follower ended with the container
+	}
 	l.following = true
+	done, since := l.done, l.since
 	l.mu.Unlock()
-	go l.copy(ctx, cli, id)
+	go l.copy(ctx, cli, id, done, since)
 }
 
-func (l *logFile) copy(ctx context.Context, cli *testcontainers.DockerClient, id string) {
-	defer close(l.done)
-	rc, err := cli.ContainerLogs(ctx, id, client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true})
+// stopped records that the container was stopped at t. The lines kept for
+// log readiness checks are dropped, so a restart is judged on its own output.
+func (l *logFile) stopped(t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.since = t
+	l.buf.Reset()
+}
+
+func (l *logFile) copy(ctx context.Context, cli *testcontainers.DockerClient, id string, done chan struct{}, since time.Time) {
+	defer close(done)
+	opts := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: true}
+	if !since.IsZero() {
+		opts.Since = since.UTC().Format(time.RFC3339Nano)
+	}
+	rc, err := cli.ContainerLogs(ctx, id, opts)
 	if err != nil {
 		fmt.Fprintf(l, "tandem: could not follow the log: %v\n", err)
 		return
 	}
 	defer rc.Close()
-	_, _ = stdcopy.StdCopy(l, l, rc)
+	// Secrets never reach the captured log: see harness/redact.
+	w := redact.Default().Writer(l)
+	defer w.Close()
+	_, _ = stdcopy.StdCopy(w, w, rc)
 }
 
 // Write implements io.Writer.
@@ -86,11 +112,11 @@ func (l *logFile) Close() {
 		return
 	}
 	l.mu.Lock()
-	following := l.following
+	following, done := l.following, l.done
 	l.mu.Unlock()
 	if following {
 		select {
-		case <-l.done:
+		case <-done:
 		case <-time.After(2 * time.Second):
 		}
 	}
@@ -118,7 +144,7 @@ func lastLines(r io.Reader, n int) []string {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
-		lines = append(lines, strings.TrimRight(sc.Text(), "\r"))
+		lines = append(lines, redact.Default().Text(strings.TrimRight(sc.Text(), "\r")))
 		if len(lines) > n {
 			lines = lines[1:]
 		}

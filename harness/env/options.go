@@ -17,6 +17,8 @@ type options struct {
 	progress   io.Writer
 	keep       bool
 	extraEnv   map[string]map[string]string
+	// toxiproxyImage runs the proxies of services marked x-tandem.proxy.
+	toxiproxyImage string
 }
 
 func defaults() options {
@@ -24,6 +26,8 @@ func defaults() options {
 		outDir:   filepath.Join("out", "runs"),
 		keep:     os.Getenv("TANDEM_KEEP") == "1",
 		extraEnv: map[string]map[string]string{},
+
+		toxiproxyImage: DefaultToxiproxyImage,
 	}
 }
 
@@ -62,3 +66,7 @@ func WithEnv(service string, vars map[string]string) Option {
 		}
 	}
 }
+
+// WithToxiproxyImage sets the image of the proxies started in front of
+// services marked x-tandem.proxy. Default DefaultToxiproxyImage.
+func WithToxiproxyImage(ref string) Option { return func(o *options) { o.toxiproxyImage = ref } }

@@ -41,6 +41,7 @@ func (e *Env) checkImages(ctx context.Context) error {
 				name, svc.Image, err, e.System.File))
 		}
 	}
+	errs = append(errs, e.checkProxyImage(ctx))
 	return errors.Join(errs...)
 }
 
@@ -66,6 +67,7 @@ func (e *Env) labels(service string) map[string]string {
 		docker.LabelRun:    e.RunID,
 		docker.LabelSystem: e.System.Name,
 		docker.LabelPID:    strconv.Itoa(os.Getpid()),
+		docker.LabelHost:   docker.Hostname(),
 	}
 	if service != "" {
 		l[docker.LabelService] = service
@@ -95,7 +97,7 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		Labels:         e.labels(svc.Name),
 		Name:           "tandem-" + e.RunID + "-" + svc.Name,
 		Networks:       []string{e.Network},
-		NetworkAliases: map[string][]string{e.Network: append([]string{svc.Name}, svc.Aliases...)},
+		NetworkAliases: map[string][]string{e.Network: e.networkAliases(svc)},
 	}
 	for _, p := range svc.Ports {
 		req.ExposedPorts = append(req.ExposedPorts, strconv.Itoa(p)+"/tcp")
@@ -163,6 +165,9 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 	s.StartedAfter = time.Since(e.started)
 	close(started)
 	if err := e.waitReady(ctx, s); err != nil {
+		return err
+	}
+	if err := e.waitThroughProxy(ctx, s); err != nil {
 		return err
 	}
 	s.ReadyAfter = time.Since(e.started)

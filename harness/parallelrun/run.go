@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tandem-harness/tandem/harness/diff"
+	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/traffic"
 )
 
@@ -62,14 +63,19 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Secrets are redacted before anything is compared or kept (harness/redact):
+	// no example, diff.json or report carries a credential.
+	red := redact.Default()
+	progress := newProgress(cfg.Progress, len(cfg.Requests))
 	sink := func(ex Exchange) {
 		var rs [3]diff.Response
 		for _, r := range Roles {
 			p := ex.Responses[r]
-			rs[r] = diff.Response{Status: p.Status, Header: p.Header, Body: p.Body, Err: p.Err}
+			rs[r] = diff.Response{Status: p.Status, Header: red.Header(p.Header), Body: red.Body(p.Body, p.Header.Get("Content-Type")), Err: red.Text(p.Err)}
 		}
 		q := ex.Request
-		collector.Add(diff.Request{Method: q.Method, Path: q.Path, RawQuery: q.RawQuery, Header: q.Header, Body: q.Body}, rs[Primary], rs[Secondary], rs[Candidate])
+		collector.Add(diff.Request{Method: q.Method, Path: q.Path, RawQuery: red.Query(q.RawQuery), Header: red.Header(q.Header), Body: red.Body(q.Body, q.Header.Get("Content-Type"))}, rs[Primary], rs[Secondary], rs[Candidate])
+		progress.add()
 	}
 	var runErr error
 	if cfg.Listen != "" {
@@ -77,6 +83,7 @@ func Run(ctx context.Context, cfg Config) (*Outcome, error) {
 	} else {
 		out.Summary, runErr = Replay(ctx, stacks, cfg.Requests, sink)
 	}
+	progress.done()
 	out.Report = collector.Report()
 	return out, runErr
 }

@@ -62,22 +62,7 @@ func num(f float64) string {
 // the verdict and why, every metric with its numbers, and the latency
 // distributions of both sides per endpoint as inline SVG.
 func CanaryHTML(w io.Writer, o *canary.Outcome) error {
-	var charts []template.HTML
-	for _, ep := range canary.Endpoints(o.Samples) {
-		var base, can []float64
-		for _, s := range o.Samples {
-			if s.Endpoint != ep || s.Failed() {
-				continue
-			}
-			ms := float64(s.Latency.Microseconds()) / 1000
-			if s.Side == load.Canary {
-				can = append(can, ms)
-			} else {
-				base = append(base, ms)
-			}
-		}
-		charts = append(charts, CDF("latency "+ep, "ms", Series{Name: "baseline", Values: base}, Series{Name: "canary", Values: can}))
-	}
+	charts := canaryCharts(o)
 	conf := o.Scorecard.Confidence * 100
 	if conf == 0 {
 		conf = 98
@@ -108,4 +93,26 @@ func CanaryMarkdown(w io.Writer, o *canary.Outcome) error {
 		fmt.Fprintf(w, "\n> ⚠ %s\n", md(w2))
 	}
 	return nil
+}
+
+// canaryCharts draws the latency distributions of both sides, one chart per
+// endpoint, from the raw samples.
+func canaryCharts(o *canary.Outcome) []template.HTML {
+	var charts []template.HTML
+	for _, ep := range canary.Endpoints(o.Samples) {
+		var base, can []float64
+		for _, s := range o.Samples {
+			if s.Endpoint != ep || s.Failed() {
+				continue
+			}
+			ms := float64(s.Latency.Microseconds()) / 1000
+			if s.Side == load.Canary {
+				can = append(can, ms)
+			} else {
+				base = append(base, ms)
+			}
+		}
+		charts = append(charts, CDF("latency "+ep, "ms", Series{Name: "baseline", Values: base}, Series{Name: "canary", Values: can}))
+	}
+	return charts
 }

@@ -101,14 +101,18 @@ func filter(fs []diff.FieldReport, reported bool) []diff.FieldReport {
 	return out
 }
 
-// highlight escapes text and marks the occurrences of value in it.
+// highlight escapes text and marks the occurrences of value in it. The text
+// is split on the raw value and every piece escaped on its own, so that the
+// only markup in the result is the <mark> elements this function adds.
 func highlight(text, value string) template.HTML {
-	esc := html.EscapeString(text)
 	if value == "" || len(value) > 200 {
-		return template.HTML(esc) //nolint:gosec // escaped above
+		return template.HTML(html.EscapeString(text)) //nolint:gosec // escaped
 	}
-	v := html.EscapeString(value)
-	return template.HTML(strings.ReplaceAll(esc, v, "<mark>"+v+"</mark>")) //nolint:gosec // both parts escaped
+	parts := strings.Split(text, value)
+	for i, p := range parts {
+		parts[i] = html.EscapeString(p)
+	}
+	return template.HTML(strings.Join(parts, "<mark>"+html.EscapeString(value)+"</mark>")) //nolint:gosec // every piece escaped
 }
 
 type diffPage struct {
@@ -170,9 +174,10 @@ func value(v string) string {
 	return "`" + md(v) + "`"
 }
 
-// md makes text safe inside a Markdown table cell or code span.
+// md makes text safe inside a Markdown table cell, code span or link text:
+// no HTML, no line break, and no bracket that could start a link.
 func md(s string) string {
-	s = strings.NewReplacer("|", "\\|", "\n", " ", "`", "'", "<", "&lt;", ">", "&gt;").Replace(s)
+	s = strings.NewReplacer("|", "\\|", "\n", " ", "`", "'", "<", "&lt;", ">", "&gt;", "[", "\\[", "]", "\\]").Replace(s)
 	if len(s) > 120 {
 		s = s[:117] + "…"
 	}

@@ -31,6 +31,26 @@ mark{background:#ffebe9;color:inherit}
 details{margin:.3em 0}summary{cursor:pointer}
 svg{max-width:100%;height:auto}
 code{font-size:.9em;word-break:break-word}
+p,li{overflow-wrap:anywhere}td{overflow-wrap:break-word}td code{word-break:normal}
+a{color:#0969da}
+header nav{display:flex;flex-wrap:wrap;gap:4px 14px;margin:.8em 0}
+.verdict.warn{border-color:var(--warn)}.verdict .big{font-size:1.3em;margin-right:.4em}
+section{margin-top:1.4em}
+table.wide{width:100%}
+.matrix td{text-align:center}
+.skip{color:var(--muted)}
+.failure{border-left:4px solid var(--bad);padding:2px 12px;margin:14px 0}
+.failure:target{background:#fff8f8}
+.failure h4{margin:.8em 0 .2em;font-size:.95em}
+.trace td{font-size:.85em}.trace td:last-child,.trace code{white-space:pre-wrap;overflow-wrap:anywhere}
+.svc{display:inline-block;padding:0 6px;border-radius:10px;background:#ddf4ff;font-size:.85em;white-space:nowrap}
+.lvl{font-weight:600;font-size:.85em}
+td.sub{padding-left:24px;white-space:pre}
+.bar{background:var(--bg);border:1px solid var(--line);height:12px;min-width:60px}
+.bar span{display:block;height:100%;background:#0969da}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(400px,1fr));gap:8px}
+.charts>div{min-width:0}
+@media (max-width:600px){body{font-size:14px}main{padding:10px}.charts{grid-template-columns:1fr}}
 `
 
 var base = template.Must(template.New("page").Parse(`<!DOCTYPE html>

@@ -12,6 +12,7 @@
 //	      port: 8080
 //	      ready: {http: /health, timeout: 30s}
 //	      provider-states: /_tandem/provider-states
+//	      proxy: true   # a toxiproxy in front of it, for fault injection
 //
 // Load validates the file and returns errors that name the file, the service and
 // the field at fault.

@@ -156,6 +156,9 @@ func convert(sc types.ServiceConfig) (*Service, error) {
 	if (t.Ready.HTTP != "" || t.Ready.SQL != "") && t.Ready.Port == 0 {
 		return nil, fmt.Errorf("%s.ready: the probe needs a port; set %s.port or publish one under ports", Extension, Extension)
 	}
+	if t.Proxy && len(svc.Ports) == 0 {
+		return nil, fmt.Errorf("%s.proxy: the service has no port to put a proxy in front of; set %s.port or list its ports under ports or expose", Extension, Extension)
+	}
 	svc.Tandem = t
 	return svc, nil
 }

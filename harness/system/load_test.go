@@ -47,6 +47,12 @@ func TestLoadGood(t *testing.T) {
 	if db.Tandem.Ready.Kind() != "sql" || db.Tandem.Ready.Port != 5432 || len(db.Ports) != 1 || db.Ports[0] != 5432 {
 		t.Errorf("db = %+v", db)
 	}
+	if !db.Tandem.Proxy || api.Tandem.Proxy {
+		t.Errorf("proxy: db %v, api %v; want true, false", db.Tandem.Proxy, api.Tandem.Proxy)
+	}
+	if got := strings.Join(sys.Proxied(), ","); got != "db" {
+		t.Errorf("Proxied = %s, want db", got)
+	}
 	if len(db.Files) != 1 || !filepath.IsAbs(db.Files[0].Source) || db.Files[0].Target != "/docker-entrypoint-initdb.d/10-seed.sql" {
 		t.Errorf("db files = %+v", db.Files)
 	}
@@ -75,6 +81,8 @@ func TestLoadErrorsNameFileServiceAndField(t *testing.T) {
 		{"syntax.yaml", []string{"syntax.yaml", "line 3"}},
 		{"probe-without-port.yaml", []string{`service "api"`, "x-tandem.ready", "needs a port"}},
 		{"missing.yaml", []string{"missing.yaml does not exist", "-f"}},
+		{"bad-proxy.yaml", []string{"bad-proxy.yaml", `service "payments"`, `x-tandem: field "proxy": got string, want true or false`}},
+		{"proxy-without-port.yaml", []string{"proxy-without-port.yaml", `service "worker"`, "x-tandem.proxy", "no port", "x-tandem.port"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {

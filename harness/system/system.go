@@ -90,6 +90,18 @@ func (s *System) Service(name string) (*Service, error) {
 	return svc, nil
 }
 
+// Proxied returns the names of the services marked x-tandem.proxy, in
+// alphabetical order.
+func (s *System) Proxied() []string {
+	var names []string
+	for _, n := range s.Names() {
+		if s.Services[n].Tandem.Proxy {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
 // Order returns the services in dependency order (dependencies first), ties broken
 // by name so the order is stable.
 func (s *System) Order() []string {

@@ -30,6 +30,12 @@ type Tandem struct {
 	// Messages is the HTTP path where the service produces the messages of
 	// its asynchronous (message) pacts on request, if it has any.
 	Messages string `json:"messages"`
+	// Proxy puts a toxiproxy in front of the service, so tests can inject
+	// network faults (latency, timeouts, resets, a cut link) on every call to
+	// it (see harness/env and harness/link). The proxy takes over the service's
+	// name and aliases on the network and forwards each of its ports (Ports)
+	// to the real container, so callers need no configuration change.
+	Proxy bool `json:"proxy"`
 }
 
 // Ready is a readiness check. At most one of HTTP, Log and SQL is set; with none,
@@ -125,10 +131,13 @@ var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
 
 func jsonProblem(err error) string {
 	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
-		return fmt.Sprintf("unknown field %q (known: port, ready.http, ready.log, ready.sql, ready.port, ready.timeout, provider-states, messages)", m[1])
+		return fmt.Sprintf("unknown field %q (known: port, ready.http, ready.log, ready.sql, ready.port, ready.timeout, provider-states, messages, proxy)", m[1])
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		if te.Field == "proxy" {
+			return fmt.Sprintf("field \"proxy\": got %s, want true or false (proxy: true puts a toxiproxy in front of the service)", te.Value)
+		}
 		return fmt.Sprintf("field %q: got %s, want %s", te.Field, te.Value, te.Type)
 	}
 	return err.Error()

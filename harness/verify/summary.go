@@ -11,6 +11,8 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/contract"
+	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/internal/progress"
 )
 
 // Summary is what a verification run did: written to summary.json for CI and
@@ -25,6 +27,8 @@ type Summary struct {
 	// Deploy holds can-i-deploy's answers for the system's services.
 	Deploy []contract.Answer `json:"canIDeploy,omitempty"`
 	JUnit  string            `json:"junit,omitempty"`
+	// Report is the release report, report.html.
+	Report string `json:"report,omitempty"`
 }
 
 // Step is one stage of the run.
@@ -74,15 +78,36 @@ func (d *Duration) UnmarshalJSON(b []byte) error {
 	return err
 }
 
-func (s *Summary) step(name string, run func() (string, error)) Step {
+// step runs one stage, shows it as a phase of the progress, and records it.
+// What it says is redacted: a tool's error can quote what a service sent.
+func (s *Summary) step(p *progress.Writer, name string, run func() (string, error)) Step {
+	p.Phase(name)
 	begin := time.Now()
 	detail, err := run()
-	st := Step{Name: name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: detail}
+	red := redact.Default()
+	st := Step{Name: name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: red.Text(detail)}
 	if err != nil {
-		st.Error = err.Error()
+		st.Error = red.Text(err.Error())
 	}
+	p.Done(st.Passed, firstLine(firstNonEmpty(st.Error, st.Detail)))
 	s.Steps = append(s.Steps, st)
 	return st
+}
+
+func firstNonEmpty(ss ...string) string {
+	for _, s := range ss {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
 }
 
 func (s *Summary) write(path string) error {
@@ -132,6 +157,9 @@ func (s *Summary) Print(w io.Writer, out string) {
 	if s.JUnit != "" {
 		fmt.Fprintf(w, "   JUnit: %s", s.JUnit)
 	}
+	if s.Report != "" {
+		fmt.Fprintf(w, "\n  report:  %s", s.Report)
+	}
 	fmt.Fprintln(w)
 }
 
@@ -145,6 +173,11 @@ func readGinkgoReport(path string) ([]Suite, error) {
 	if err := json.Unmarshal(b, &reports); err != nil {
 		return nil, fmt.Errorf("read the suites' report %s: %w", path, err)
 	}
+	return summarize(reports), nil
+}
+
+// summarize counts each suite's specs and collects its failures.
+func summarize(reports []types.Report) []Suite {
 	var suites []Suite
 	for _, r := range reports {
 		su := Suite{Name: r.SuiteDescription, Path: r.SuitePath, Passed: r.SuiteSucceeded, Duration: Duration(r.RunTime)}
@@ -170,5 +203,5 @@ func readGinkgoReport(path string) ([]Suite, error) {
 		}
 		suites = append(suites, su)
 	}
-	return suites, nil
+	return suites
 }

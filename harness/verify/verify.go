@@ -1,6 +1,7 @@
 // Package verify runs what `make verify` runs: the consumers' pact tests, the
-// publication of their pacts to the contract store, and the Ginkgo suites
-// (contracts, e2e), and writes JUnit XML and a JSON summary.
+// publication of their pacts to the contract store, the Ginkgo suites
+// (contracts, e2e, parallel run, canary) and can-i-deploy, and writes JUnit
+// XML, a JSON summary and the release report.
 package verify
 
 import (
@@ -12,11 +13,14 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/tandem-harness/tandem/harness/contract"
+	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/internal/docker"
+	"github.com/tandem-harness/tandem/internal/progress"
 )
 
 // Config says what to verify and where to write.
@@ -36,7 +40,16 @@ type Config struct {
 	// Environment is where can-i-deploy asks whether the system's service
 	// versions can go.
 	Environment string
-	// Stdout receives progress and the final summary; tool output goes there too.
+	// LabelFilter runs only the specs it selects (Ginkgo's --label-filter).
+	LabelFilter string
+	// ReportURL is where CI publishes the output folder: the links of
+	// summary.md start with it. Default $TANDEM_REPORT_URL; empty links are
+	// relative to summary.md.
+	ReportURL string
+	// Verbose copies the tools' output (go test, ginkgo) to Stdout; it always
+	// goes to OUT/logs/. Default: TANDEM_VERBOSE=1.
+	Verbose bool
+	// Stdout receives progress and the final summary.
 	Stdout io.Writer
 }
 
@@ -47,15 +60,19 @@ func DefaultConfig() Config {
 		System:      "fixtures/shop/compose.yaml",
 		Contracts:   "contracts",
 		Out:         "out",
-		Suites:      []string{"contracts", "e2e", "parallelrun", "canary"},
+		Suites:      []string{"contracts", "e2e", "parallelrun", "canary", "resilience"},
 		Branch:      "main",
 		Environment: "production",
+		ReportURL:   os.Getenv("TANDEM_REPORT_URL"),
+		Verbose:     os.Getenv("TANDEM_VERBOSE") == "1",
 		Stdout:      os.Stdout,
 	}
 }
 
-// Run verifies and writes Out/summary.json and Out/junit.xml. The summary is
-// returned also when a step failed; err is for runs that could not complete.
+// Run verifies and writes Out/summary.json, Out/junit.xml (and one JUnit file
+// per suite under Out/junit/), the release report Out/report.html and
+// Out/summary.md. The summary is returned also when a step failed; err is for
+// runs that could not complete.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	begin := time.Now()
 	sum := &Summary{StartedAt: begin.UTC()}
@@ -71,16 +88,33 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	sysFile, _ := filepath.Abs(abs(cfg.System))
 	store, _ := filepath.Abs(abs(cfg.Contracts))
+	p := progress.New(cfg.Stdout)
+	defer p.Close()
+	tools := &toolLogs{dir: filepath.Join(out, "logs"), rel: filepath.Join(cfg.Out, "logs"), verbose: cfg.Verbose, stdout: cfg.Stdout}
 
+	var sys *system.System
 	finish := func() (*Summary, error) {
 		sum.Duration = Duration(time.Since(begin))
 		sum.Passed = len(sum.Steps) > 0
 		for _, s := range sum.Steps {
 			sum.Passed = sum.Passed && s.Passed
 		}
-		if err := sum.write(filepath.Join(out, "summary.json")); err != nil {
+		if sys != nil {
+			if err := writeMatrix(sys, store, out); err != nil {
+				fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
+			}
+		}
+		sum.Report = filepath.Join(cfg.Out, report.ReportFile)
+		if err := sum.write(filepath.Join(out, report.SummaryFile)); err != nil {
 			return sum, err
 		}
+		if _, err := report.Write(out, cfg.ReportURL); err != nil {
+			fmt.Fprintf(cfg.Stdout, "tandem verify: could not write the release report: %v\n", err)
+			sum.Report = ""
+		} else if err := appendStepSummary(filepath.Join(out, report.MarkdownFile)); err != nil {
+			fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
+		}
+		p.Close()
 		sum.Print(cfg.Stdout, cfg.Out)
 		return sum, nil
 	}
@@ -91,34 +125,73 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	cli.Close()
-	sys, err := system.Load(ctx, sysFile)
+	sys, err = system.Load(ctx, sysFile)
 	if err != nil {
 		return nil, err
 	}
 
 	pactDir := filepath.Join(out, "pacts")
-	step := sum.step("consumer pacts", func() (string, error) {
-		return consumerPacts(ctx, cfg, filepath.Dir(sysFile), pactDir)
+	step := sum.step(p, "consumer pacts", func() (string, error) {
+		return consumerPacts(ctx, cfg, tools, filepath.Dir(sysFile), pactDir)
 	})
 	if step.Passed {
-		sum.step("publish pacts", func() (string, error) {
+		sum.step(p, "publish pacts", func() (string, error) {
 			return publish(sys, store, cfg.Branch, pactDir)
 		})
 	}
 	if !sum.Steps[len(sum.Steps)-1].Passed {
 		return finish()
 	}
-	suites := sum.step("suites", func() (string, error) {
-		return runSuites(ctx, cfg, sum, out, map[string]string{
+	suites := sum.step(p, "suites", func() (string, error) {
+		return runSuites(ctx, cfg, p, tools, sum, out, map[string]string{
 			"TANDEM_SYSTEM": sysFile, "TANDEM_CONTRACTS": store, "TANDEM_OUT": out,
 		})
 	})
 	if suites.Passed {
-		sum.step("can-i-deploy", func() (string, error) {
+		sum.step(p, "can-i-deploy", func() (string, error) {
 			return canIDeploy(sys, store, cfg.Environment, sum)
 		})
 	}
 	return finish()
+}
+
+// writeMatrix writes the contract matrix of the system, from the store as
+// this run left it, to OUT/contracts/matrix.json for the report.
+func writeMatrix(sys *system.System, storeDir, out string) error {
+	store, err := contract.Open(storeDir)
+	if err != nil {
+		return err
+	}
+	rows, err := report.ContractMatrix(store, sys)
+	if err != nil {
+		return err
+	}
+	return report.WriteContractMatrix(out, rows)
+}
+
+// appendStepSummary appends summary.md to the GitHub Actions job summary
+// when $GITHUB_STEP_SUMMARY names it.
+func appendStepSummary(md string) error {
+	dst := os.Getenv("GITHUB_STEP_SUMMARY")
+	if dst == "" {
+		return nil
+	}
+	b, err := os.ReadFile(md)
+	if err != nil {
+		return err
+	}
+	f, err := os.OpenFile(dst, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("append to GITHUB_STEP_SUMMARY: %w", err)
+	}
+	_, err = f.Write(append(b, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("append to GITHUB_STEP_SUMMARY: %w", err)
+	}
+	return nil
 }
 
 // canIDeploy asks, for every service of the system that the store knows as a
@@ -152,7 +225,7 @@ func canIDeploy(sys *system.System, storeDir, environment string, sum *Summary) 
 
 // consumerPacts runs the consumer pact tests (TestPact…) that live with the
 // system's services; they write pacts into dir.
-func consumerPacts(ctx context.Context, cfg Config, systemDir, dir string) (string, error) {
+func consumerPacts(ctx context.Context, cfg Config, tools *toolLogs, systemDir, dir string) (string, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return "", err
 	}
@@ -166,7 +239,7 @@ func consumerPacts(ctx context.Context, cfg Config, systemDir, dir string) (stri
 	pkgs := "./" + filepath.ToSlash(rel) + "/..."
 	cmd := goCommand(ctx, cfg, "test", "-count=1", "-run", "^TestPact", pkgs)
 	cmd.Env = append(cmd.Env, "TANDEM_PACT_DIR="+dir)
-	if err := cmd.Run(); err != nil {
+	if err := tools.run(cmd, "consumer-pacts.log"); err != nil {
 		return "", fmt.Errorf("the consumer pact tests in %s failed (go test -run ^TestPact %s): %w", rel, pkgs, err)
 	}
 	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
@@ -216,38 +289,64 @@ func publish(sys *system.System, storeDir, branch, dir string) (string, error) {
 	return strings.Join(lines, "; "), nil
 }
 
-// runSuites runs the Ginkgo suites with the CI flags and reads their report.
-func runSuites(ctx context.Context, cfg Config, sum *Summary, out string, env map[string]string) (string, error) {
+// runSuites runs the Ginkgo suites with the CI flags, redacts their report,
+// writes JUnit XML from it, and reads it. The suites' progress lines (what
+// they start, which provider they verify, requests sent) reach p through a
+// file they append to ($TANDEM_PROGRESS).
+func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolLogs, sum *Summary, out string, env map[string]string) (string, error) {
 	args := []string{"tool", "ginkgo", "-r", "-p", "--randomize-all", "--fail-on-pending", "--fail-on-empty", "--keep-going",
-		"--timeout=20m", "--poll-progress-after=120s", "--output-dir=" + out,
-		"--junit-report=junit.xml", "--json-report=ginkgo.json"}
-	if os.Getenv("CI") != "" || !isTerminal(cfg.Stdout) {
-		args = append(args, "--no-color")
+		"--timeout=15m", "--poll-progress-after=120s", "--output-dir=" + out, "--json-report=" + report.GinkgoFile, "--no-color"}
+	if cfg.LabelFilter != "" {
+		args = append(args, "--label-filter="+cfg.LabelFilter)
 	}
 	for _, s := range cfg.Suites {
 		dir := filepath.Join("suites", s)
 		if _, err := os.Stat(filepath.Join(cfg.Root, dir)); err != nil {
 			return "", fmt.Errorf("no suite %q: %s does not exist", s, dir)
 		}
-		args = append(args, "./"+filepath.ToSlash(dir))
 	}
-	report := filepath.Join(out, "ginkgo.json")
-	_ = os.Remove(report)
+	bins, removeBins, err := compileSuites(ctx, cfg, tools, out, cfg.Suites)
+	defer removeBins()
+	if err != nil {
+		return "", err
+	}
+	args = append(args, bins...)
+	ginkgoReport := filepath.Join(out, report.GinkgoFile)
+	_ = os.Remove(ginkgoReport)
+	progressFile := filepath.Join(tools.dir, "progress.log")
+	if err := os.MkdirAll(tools.dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(progressFile, nil, 0o644); err != nil {
+		return "", err
+	}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	setup(cmd, cfg)
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	runErr := cmd.Run()
-	suites, err := readGinkgoReport(report)
+	cmd.Env = append(cmd.Env, "TANDEM_PROGRESS="+progressFile)
+	p.Status("compiling and running %s", strings.Join(cfg.Suites, ", "))
+	stop, followed := make(chan struct{}), make(chan struct{})
+	go func() { p.Follow(progressFile, 250*time.Millisecond, stop); close(followed) }()
+	runErr := tools.run(cmd, "suites.log")
+	close(stop)
+	<-followed
+	_ = sourceSuitePaths(ginkgoReport, cfg, bins) // a missing report is reported below
+
+	reports, err := redactGinkgoReport(ginkgoReport)
 	if err != nil {
 		if runErr != nil {
 			return "", fmt.Errorf("the suites did not run (%v) and wrote no report: %w", runErr, err)
 		}
 		return "", err
 	}
+	if err := writeJUnit(out, reports); err != nil {
+		return "", err
+	}
+	suites := summarize(reports)
 	sum.Suites = suites
-	sum.JUnit = filepath.Join(cfg.Out, "junit.xml")
+	sum.JUnit = filepath.Join(cfg.Out, report.JUnitFile)
 	var failed, specs int
 	for _, s := range suites {
 		failed += s.Failed
@@ -267,12 +366,10 @@ func goCommand(ctx context.Context, cfg Config, args ...string) *exec.Cmd {
 	return cmd
 }
 
-// setup runs cmd in the repository with our output, and on cancellation
-// interrupts it (so suites tear their environments down) before killing it.
+// setup runs cmd in the repository, and on cancellation interrupts it (so
+// suites tear their environments down) before killing it.
 func setup(cmd *exec.Cmd, cfg Config) {
 	cmd.Dir = cfg.Root
-	cmd.Stdout = cfg.Stdout
-	cmd.Stderr = cfg.Stdout
 	cmd.Env = append(os.Environ(), "PACT_DO_NOT_TRACK=true")
 	// Consumer tests and suites link the Pact FFI: point cgo at the copy
 	// `make setup` fetched, unless the caller chose one.
@@ -280,7 +377,11 @@ func setup(cmd *exec.Cmd, cfg Config) {
 	if _, err := os.Stat(filepath.Join(lib, "libpact_ffi.so")); err == nil && os.Getenv("CGO_LDFLAGS") == "" {
 		cmd.Env = append(cmd.Env, "CGO_LDFLAGS=-L"+lib+" -Wl,-rpath,"+lib)
 	}
-	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	// Its own process group, interrupted as a whole on cancellation, as Ctrl-C
+	// in a terminal does: `go tool` passes a signal on to ginkgo, but ginkgo
+	// does not pass it on to the test processes, which must clean up.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGINT) }
 	cmd.WaitDelay = 60 * time.Second
 }
 
@@ -290,13 +391,4 @@ func mustAbs(p string) string {
 		return p
 	}
 	return a
-}
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

@@ -21,13 +21,24 @@ const (
 	LabelService = "dev.tandem.service" // the Compose service name
 	LabelSystem  = "dev.tandem.system"  // the Compose project name
 	LabelPID     = "dev.tandem.pid"     // the process that started the run
+	LabelHost    = "dev.tandem.host"    // the host name of the machine that process runs on
 )
 
 var configureOnce sync.Once
 
 // Configure sets the testcontainers settings Tandem needs when the user has not
-// set them: the Ryuk reaper is off (Tandem removes what it starts itself, by
-// label), and with a local engine mapped ports are reached on 127.0.0.1.
+// set them:
+//   - the reaper: when Tandem's reaper image (ReaperImage, built by `make
+//     setup`) is on this machine, testcontainers' Ryuk is on and starts it
+//     (TESTCONTAINERS_RYUK_DISABLED=false, TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX=
+//     tandem.local), so that nothing outlives a killed process by more than
+//     seconds. Otherwise it stays off, and Tandem removes what it starts by
+//     label (Stop, and `tandem down` for what a killed run left). TANDEM_KEEP=1
+//     turns it off too. ReaperStatus says what was decided and why;
+//   - a testcontainers session per process (TESTCONTAINERS_SESSION_ID), so
+//     that a process's reaper does not wait for its siblings;
+//   - with a local engine, mapped ports are reached on 127.0.0.1.
+//
 // It also silences testcontainers' logging unless TANDEM_DEBUG=1.
 // It must run before the first testcontainers call; Client calls it.
 func Configure() {
@@ -35,14 +46,21 @@ func Configure() {
 		if os.Getenv("TANDEM_DEBUG") != "1" {
 			tclog.SetDefault(tclog.NewNoopLogger()) // the connection banner and pull chatter
 		}
-		if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
-			os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
-		}
+		configureReaper()
 		host := os.Getenv("DOCKER_HOST")
 		if os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" && (host == "" || strings.HasPrefix(host, "unix://")) {
 			os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
 		}
 	})
+}
+
+// Hostname is the value of LabelHost for runs started by this process.
+func Hostname() string {
+	h, err := os.Hostname()
+	if err != nil || h == "" {
+		return "unknown"
+	}
+	return h
 }
 
 // Client returns a client for the Docker engine, after checking that the engine

@@ -84,6 +84,7 @@ func BuildShopService(tb testing.TB, service, tag string, edits ...Edit) string 
 	if err := os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte(df), 0o644); err != nil {
 		tb.Fatal(err)
 	}
+	docker.Configure() // before testcontainers reads its settings (the reaper, the session)
 	p, err := testcontainers.NewDockerProvider()
 	if err != nil {
 		tb.Fatal(err)

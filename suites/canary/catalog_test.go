@@ -1,7 +1,6 @@
 package canary_test
 
 import (
-	"os"
 	"path/filepath"
 	"time"
 
@@ -24,14 +23,11 @@ var _ = Describe("catalog 1.1 as a canary of 1.0", Label("canary"), func() {
 			System: sys, Service: "catalog",
 			Images: [2]string{"tandem.local/shop-catalog:1.0", "tandem.local/shop-catalog:1.1"},
 			Mix:    mix, Rate: 200, Duration: 5 * time.Second,
-			OutDir: out, Progress: GinkgoWriter,
+			OutDir: out, Progress: suite.Progress(),
 		})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(os.MkdirAll(out, 0o755)).To(Succeed())
-		f, err := os.Create(filepath.Join(out, "canary.html"))
-		Expect(err).NotTo(HaveOccurred())
-		defer f.Close()
-		Expect(report.CanaryHTML(f, o)).To(Succeed())
+		// canary.json (raw samples included) is what the release report reads.
+		Expect(report.WriteCanaryFiles(out, o)).To(Succeed())
 		AddReportEntry("canary", o.Scorecard.Reason)
 		// Fail is a no-go; Marginal (a resource reading off on a short, shared
 		// run) asks a person to look at the report, which the summary shows.

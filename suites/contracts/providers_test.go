@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/suites/internal/suite"
 )
@@ -50,11 +51,13 @@ func describeProvider(sys *system.System, store *contract.Store, svc *system.Ser
 			url, err := e.URL(svc.Name)
 			Expect(err).NotTo(HaveOccurred())
 			states, messages := contract.Endpoints(url, svc)
+			fmt.Fprintf(suite.Progress(), "tandem: verifying provider %s %s against %d pact(s)\n", svc.Name, svc.Version(), len(pacts))
 			verification, err = contract.Verify(ctx, contract.VerifyRequest{
 				Provider: svc.Name, ProviderVersion: svc.Version(),
 				BaseURL: url, StatesURL: states, MessagesURL: messages, Pacts: pacts,
 			})
 			Expect(err).NotTo(HaveOccurred())
+			report.RedactVerification(verification) // before it is reported or recorded
 			AddReportEntry("verifier output", verification.Output, ReportEntryVisibilityFailureOrVerbose)
 			// The store remembers the outcome: it decides what is pending next
 			// time, and what can-i-deploy answers.

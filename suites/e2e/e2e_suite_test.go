@@ -8,6 +8,7 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/suites/internal/suite"
 )
 
@@ -43,6 +44,9 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(err).NotTo(HaveOccurred())
 	notesURL, err := e.URL("notifications")
 	Expect(err).NotTo(HaveOccurred())
+	// The release report follows a failed journey's request ids through the
+	// logs of this environment: tell it where they are.
+	Expect(report.WriteEnvironment(suite.OutDir(), "e2e", e.RunID, e.Dir)).To(Succeed())
 	b, _ := json.Marshal(shared{Gateway: url, Notifications: notesURL, NotificationsLog: notes.LogFile, RunID: e.RunID})
 	return b
 }, func(_ context.Context, b []byte) {

@@ -1,8 +1,6 @@
 package parallelrun_test
 
 import (
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"sort"
 	"time"
@@ -27,20 +25,15 @@ var _ = Describe("catalog 1.1 against the released 1.0", Ordered, Label("paralle
 		out := filepath.Join(suite.OutDir(), "parallelrun", "catalog")
 		outcome, err = parallelrun.Run(ctx, parallelrun.Config{
 			Setup: parallelrun.Setup{
-				System: sys, Service: "catalog", OutDir: out, Progress: GinkgoWriter,
+				System: sys, Service: "catalog", OutDir: out, Progress: suite.Progress(),
 				Images: [3]string{"tandem.local/shop-catalog:1.0", "", "tandem.local/shop-catalog:1.1"},
 			},
 			Requests:   reqs,
 			Thresholds: diff.DefaultThresholds(),
 		})
 		Expect(err).NotTo(HaveOccurred())
-		Expect(os.MkdirAll(out, 0o755)).To(Succeed())
-		b, _ := json.MarshalIndent(outcome, "", "  ")
-		Expect(os.WriteFile(filepath.Join(out, "diff.json"), b, 0o644)).To(Succeed())
-		f, err := os.Create(filepath.Join(out, "diff.html"))
-		Expect(err).NotTo(HaveOccurred())
-		defer f.Close()
-		Expect(report.DiffHTML(f, outcome)).To(Succeed())
+		// diff.json is what the release report reads; diff.html and diff.md are for people.
+		Expect(report.WriteDiffFiles(out, outcome)).To(Succeed())
 		AddReportEntry("parallel run", report.DiffVerdict(outcome))
 	}, NodeTimeout(5*time.Minute))
 

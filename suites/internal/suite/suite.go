@@ -57,7 +57,7 @@ func LoadSystem(ctx context.Context) *system.System {
 // the environment is kept for inspection.
 func StartEnv(ctx context.Context, sys *system.System, opts ...env.Option) *env.Env {
 	GinkgoHelper()
-	opts = append([]env.Option{env.WithOutputDir(filepath.Join(OutDir(), "runs")), env.WithProgress(GinkgoWriter)}, opts...)
+	opts = append([]env.Option{env.WithOutputDir(filepath.Join(OutDir(), "runs")), env.WithProgress(Progress())}, opts...)
 	e, err := env.Start(ctx, sys, opts...)
 	DeferCleanup(func() {
 		if CurrentSpecReport().Failed() {

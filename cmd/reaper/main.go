@@ -1,0 +1,105 @@
+// Command reaper is Tandem's stand-in for testcontainers' Ryuk: when every
+// test process of a session is gone, however it ended, it removes the
+// session's containers, networks and volumes. `make setup` builds it into
+// tandem.local/testcontainers/ryuk:0.14.0, which testcontainers-go starts when
+// TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX=tandem.local (internal/docker.Configure
+// sets that when the image exists). See internal/reaper for the protocol.
+//
+// Settings, from the environment (the names Ryuk uses; testcontainers passes
+// them on):
+//
+//	RYUK_PORT                  port to listen on (default 8080)
+//	RYUK_CONNECTION_TIMEOUT    exit when no client connected within this (default 1m)
+//	RYUK_RECONNECTION_TIMEOUT  wait this long after the last client left (default 5s)
+//	RYUK_VERBOSE               true: say every connection and removal
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"net"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/tandem-harness/tandem/internal/reaper"
+)
+
+func main() {
+	os.Exit(run())
+}
+
+func run() int {
+	logger := log.New(os.Stdout, "", log.LstdFlags|log.Lmicroseconds)
+	port := env("RYUK_PORT", "8080")
+	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
+		logger.Printf("RYUK_PORT=%q is not a port number", port)
+		return 2
+	}
+	connTimeout, err1 := duration("RYUK_CONNECTION_TIMEOUT", reaper.DefaultConnectionTimeout)
+	reconnTimeout, err2 := duration("RYUK_RECONNECTION_TIMEOUT", reaper.DefaultReconnectionTimeout)
+	if err := errors.Join(err1, err2); err != nil {
+		logger.Print(err)
+		return 2
+	}
+	verbose, _ := strconv.ParseBool(os.Getenv("RYUK_VERBOSE"))
+
+	engine, err := reaper.NewDocker()
+	if err != nil {
+		logger.Printf("docker client: %v", err)
+		return 1
+	}
+	defer engine.Close()
+
+	ln, err := net.Listen("tcp", ":"+port)
+	if err != nil {
+		logger.Printf("listen: %v", err)
+		return 1
+	}
+	// testcontainers waits for this word in the log before it connects.
+	logger.Printf("Started: listening on %s (connection timeout %s, reconnection timeout %s)", ln.Addr(), connTimeout, reconnTimeout)
+
+	opts := []reaper.Option{reaper.WithConnectionTimeout(connTimeout), reaper.WithReconnectionTimeout(reconnTimeout)}
+	if verbose {
+		opts = append(opts, reaper.WithLog(logger.Printf))
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	removed, err := reaper.New(engine, opts...).Serve(ctx, ln)
+	switch {
+	case errors.Is(err, reaper.ErrNoClient):
+		logger.Printf("no client connected within %s: nothing to do", connTimeout)
+		return 0
+	case errors.Is(err, context.Canceled):
+		logger.Print("stopped while clients were connected: removed nothing")
+		return 0
+	case err != nil:
+		logger.Printf("removed %s; failed: %v", removed, err)
+		return 1
+	}
+	logger.Printf("removed %s", removed)
+	return 0
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func duration(name string, def time.Duration) (time.Duration, error) {
+	v := os.Getenv(name)
+	if v == "" {
+		return def, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d <= 0 {
+		return 0, fmt.Errorf("%s=%q is not a positive duration such as 5s", name, v)
+	}
+	return d, nil
+}

@@ -1,0 +1,121 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tandem-harness/tandem/harness/contract"
+	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/harness/system"
+)
+
+// ContractMatrix is the contract matrix of a system: for every service the
+// store knows as a provider, the latest pact of each consumer on the main
+// branch, and how the service's version in the system stands with it
+// according to the store's verification records.
+func ContractMatrix(store *contract.Store, sys *system.System) ([]ContractRow, error) {
+	red := redact.Default()
+	var rows []ContractRow
+	for _, name := range sys.Names() {
+		pacts, err := store.Select(name, nil, time.Time{})
+		if err != nil {
+			return nil, fmt.Errorf("contract matrix: %w", err)
+		}
+		if len(pacts) == 0 {
+			continue
+		}
+		records, err := store.Verifications(name)
+		if err != nil {
+			return nil, fmt.Errorf("contract matrix: %w", err)
+		}
+		version := sys.Services[name].Version()
+		for _, p := range pacts {
+			row := ContractRow{Consumer: p.Consumer, ConsumerVersion: p.Version.Version, Provider: name, ProviderVersion: version, Status: ContractNeverVerified}
+			if pact, err := contract.ReadPact(p.Path); err == nil {
+				row.Interactions = len(pact.Interactions)
+			}
+			// The newest record of this provider version for this pact's content.
+			for i := len(records) - 1; i >= 0; i-- {
+				rec := records[i]
+				if rec.ProviderVersion != version || rec.Consumer != p.Consumer || rec.ConsumerVersion != p.Version.Version || rec.PactSHA != p.SHA {
+					continue
+				}
+				row.VerifiedAt = rec.VerifiedAt
+				row.Interactions = len(rec.Interactions)
+				for _, in := range rec.Interactions {
+					if in.Passed {
+						continue
+					}
+					row.Failed++
+					problem := in.Description
+					if len(in.Problems) > 0 {
+						problem += ": " + in.Problems[0]
+					}
+					row.Problems = append(row.Problems, red.Text(problem))
+				}
+				switch {
+				case rec.Success:
+					row.Status = ContractVerified
+				case p.Pending:
+					row.Status = ContractPending
+				default:
+					row.Status = ContractFailed
+				}
+				break
+			}
+			rows = append(rows, row)
+		}
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		if rows[i].Consumer != rows[j].Consumer {
+			return rows[i].Consumer < rows[j].Consumer
+		}
+		return rows[i].Provider < rows[j].Provider
+	})
+	return rows, nil
+}
+
+// WriteContractMatrix writes the matrix to OUT/contracts/matrix.json.
+func WriteContractMatrix(out string, rows []ContractRow) error {
+	if rows == nil {
+		rows = []ContractRow{}
+	}
+	b, err := json.MarshalIndent(rows, "", "  ")
+	if err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(out, filepath.FromSlash(MatrixFile)), append(b, '\n'))
+}
+
+// RedactVerification removes secrets from what the Pact verifier said, before
+// it is reported or recorded in the contract store: its output and the
+// mismatches quote what the pact expected and what the provider answered.
+// A mismatch at a secret field ($.user.password) loses both values.
+func RedactVerification(v *contract.Verification) {
+	red := redact.Default()
+	v.Output = red.Text(v.Output)
+	for i := range v.Results {
+		r := &v.Results[i]
+		r.Problem = red.Text(r.Problem)
+		for j := range r.Mismatches {
+			m := &r.Mismatches[j]
+			if red.Secret(lastField(m.Path)) {
+				// The verifier's words quote both values.
+				m.Expected, m.Actual, m.Text = redact.Mark, redact.Mark, "the values differ ("+redact.Mark+")"
+				continue
+			}
+			m.Expected, m.Actual, m.Text = red.Text(m.Expected), red.Text(m.Actual), red.Text(m.Text)
+		}
+	}
+}
+
+// lastField is the field a mismatch path ends in: "password" for
+// "$.user.password", "tokens" for "$.tokens[0]", "Authorization" for a header.
+func lastField(path string) string {
+	path = strings.TrimRight(path, "]0123456789*[")
+	return path[strings.LastIndexAny(path, ".[")+1:]
+}

@@ -1,0 +1,69 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// SummaryMarkdown writes a short Markdown summary of the release for a
+// pull-request comment or a CI step summary: the verdict, one line per part,
+// and the failures, each linked to its details in the report. base is
+// prepended to the report's file name in links (e.g. the URL where CI keeps
+// the report; "" for a link relative to summary.md).
+func SummaryMarkdown(w io.Writer, r *Release, base string) error {
+	if base != "" && !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	report := base + ReportFile
+	verdict := "❌ NO-GO"
+	if r.Go {
+		verdict = "✅ GO"
+	}
+	fmt.Fprintf(w, "## Tandem release report: %s\n\n%s\n\n", verdict, mdText(r.Sentence))
+	fmt.Fprintf(w, "| part | result | took |\n|---|---|---|\n")
+	for _, p := range r.Parts {
+		fmt.Fprintf(w, "| [%s](%s#%s) | %s %s | %s |\n", md(p.Name), report, p.Anchor, mdMark(p.State), md(p.Result), mdDur(p))
+	}
+	if len(r.Failures) > 0 {
+		fmt.Fprintf(w, "\n### Failures\n\n")
+		for i, f := range r.Failures {
+			if i == 10 {
+				fmt.Fprintf(w, "- … and %d more in [the report](%s#failures)\n", len(r.Failures)-10, report)
+				break
+			}
+			line := fmt.Sprintf("- [%s › %s](%s#%s)", md(f.Part), md(f.Title), report, f.Anchor)
+			if msg := gist(f.Message); msg != "" {
+				line += ": " + md(msg)
+			}
+			if n := len(f.Traces); n > 0 {
+				line += " (" + count(n, "request") + " traced through the services' logs)"
+			}
+			fmt.Fprintln(w, line)
+		}
+	}
+	fmt.Fprintf(w, "\nFull report: [%s](%s)\n", ReportFile, report)
+	return nil
+}
+
+func mdMark(state string) string {
+	return map[string]string{"pass": "✅", "fail": "❌", "warn": "⚠️", "skip": "➖"}[state]
+}
+
+func mdDur(p Part) string {
+	if p.Duration <= 0 {
+		return "–"
+	}
+	return fmtDur(p.Duration)
+}
+
+// mdText makes running text safe in Markdown: no HTML, no line breaks.
+func mdText(s string) string {
+	return strings.NewReplacer("<", "&lt;", ">", "&gt;", "\n", " ").Replace(s)
+}
+
+// gist is the start of a failure message on one line: "Expected <int>: 500
+// to equal <int>: 201 …".
+func gist(msg string) string {
+	return clip(strings.Join(strings.Fields(msg), " "), 160)
+}
