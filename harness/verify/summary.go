@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
 
@@ -61,22 +62,8 @@ type Failure struct {
 	Location string `json:"location"`
 }
 
-// Duration marshals as a string such as "2.5s".
-type Duration time.Duration
-
-func (d Duration) MarshalJSON() ([]byte, error) {
-	return json.Marshal(time.Duration(d).Round(time.Millisecond).String())
-}
-
-func (d *Duration) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	v, err := time.ParseDuration(s)
-	*d = Duration(v)
-	return err
-}
+// Duration marshals as a string such as "2.5s" (the report reads it back).
+type Duration = report.Duration
 
 // step runs one stage, shows it as a phase of the progress, and records it.
 // What it says is redacted: a tool's error can quote what a service sent.
