@@ -271,3 +271,56 @@ func printedEndpoint(lines []string, service string) string {
 func leakRunID(kind string) string {
 	return fmt.Sprintf("leak-%s-%d", kind, time.Now().UnixNano())
 }
+
+// processResources lists the containers, networks and volumes that the process
+// pid on this machine started (LabelPID and LabelHost): what a child `tandem`
+// left behind, whatever run id it chose.
+func processResources(t *testing.T, pid int) []string {
+	t.Helper()
+	ctx := context.Background()
+	cli, err := docker.Client(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	f := client.Filters{}.Add("label", fmt.Sprintf("%s=%d", docker.LabelPID, pid)).Add("label", docker.LabelHost+"="+docker.Hostname())
+	var left []string
+	ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range ctrs.Items {
+		left = append(left, fmt.Sprintf("container %s (%s, %s)", strings.Join(c.Names, ","), c.State, c.Status))
+	}
+	nets, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range nets.Items {
+		left = append(left, "network "+n.Name)
+	}
+	vols, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vols.Items {
+		left = append(left, "volume "+v.Name)
+	}
+	return left
+}
+
+// runTandem runs the built CLI bin as a child process, as a user would, with
+// extra environment variables, and returns its exit code, its output and its
+// process id (for processResources).
+func runTandem(t *testing.T, bin string, env []string, args ...string) (code int, stdout, stderr string, pid int) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(os.Environ(), env...)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	if cmd.ProcessState == nil {
+		t.Fatalf("run %s %s: %v", bin, strings.Join(args, " "), err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String(), cmd.ProcessState.Pid()
+}
