@@ -75,8 +75,24 @@ type child struct {
 // found, so that a failing test leaves nothing either.
 func startChild(t *testing.T, name string, env []string, runIDs []string, path string, args ...string) *child {
 	t.Helper()
+	return startChildIn(t, false, name, env, runIDs, path, args...)
+}
+
+// startGroup is startChild for a process that starts processes of its own
+// (ginkgo and its workers): it runs in a process group of its own, which
+// cleanup kills as a whole.
+func startGroup(t *testing.T, name string, env []string, runIDs []string, path string, args ...string) *child {
+	t.Helper()
+	return startChildIn(t, true, name, env, runIDs, path, args...)
+}
+
+func startChildIn(t *testing.T, group bool, name string, env []string, runIDs []string, path string, args ...string) *child {
+	t.Helper()
 	p := &child{name: name, lines: make(chan string, 1000), exited: make(chan struct{})}
 	p.cmd = exec.Command(path, args...)
+	if group {
+		p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	}
 	p.cmd.Env = append(os.Environ(), env...)
 	p.cmd.Stderr = &leakWriter{mu: &p.mu, b: &p.stderr}
 	out, err := p.cmd.StdoutPipe()
@@ -102,6 +118,9 @@ func startChild(t *testing.T, name string, env []string, runIDs []string, path s
 		close(p.exited)
 	}()
 	t.Cleanup(func() {
+		if group {
+			_ = syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL)
+		}
 		select {
 		case <-p.exited:
 		default:
