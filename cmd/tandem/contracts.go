@@ -31,7 +31,7 @@ func runContracts(ctx context.Context, args []string, stdout, stderr io.Writer) 
 		fmt.Fprintln(stdout, contractsUsage)
 		return nil
 	}
-	return fmt.Errorf("unknown subcommand %q\n%s", sub, contractsUsage)
+	return usageError{fmt.Errorf("unknown subcommand %q; see tandem contracts --help", sub)}
 }
 
 const contractsUsage = `Usage: tandem contracts SUBCOMMAND [flags]   (SUBCOMMAND --help for its flags)
@@ -57,8 +57,7 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *consumer == "" || *version == "" || fs.NArg() == 0 {
-		fs.Usage()
-		return fmt.Errorf("--consumer, --version and at least one pact file are required")
+		return fs.usageErr("--consumer, --version and at least one pact file are required")
 	}
 	opts := contract.PublishOptions{Branch: *branch, Tags: tags, Force: *force}
 	if *file != "" {

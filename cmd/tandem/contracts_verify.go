@@ -39,8 +39,7 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 		return err
 	}
 	if *provider == "" {
-		fs.Usage()
-		return fmt.Errorf("--provider is required")
+		return fs.usageErr("--provider is required")
 	}
 	var selectors []contract.Selector
 	for _, s := range selectorFlags {
@@ -159,8 +158,7 @@ func runRecordDeployment(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *p == "" || *v == "" || *e == "" {
-		fs.Usage()
-		return fmt.Errorf("--pacticipant, --version and --environment are required")
+		return fs.usageErr("--pacticipant, --version and --environment are required")
 	}
 	store, err := contract.Open(*dir)
 	if err != nil {
@@ -186,8 +184,7 @@ func runCanIDeploy(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *p == "" || *v == "" || *to == "" {
-		fs.Usage()
-		return fmt.Errorf("--pacticipant, --version and --to are required")
+		return fs.usageErr("--pacticipant, --version and --to are required")
 	}
 	if *output != "table" && *output != "json" {
 		return fmt.Errorf("--output %q: use table or json", *output)

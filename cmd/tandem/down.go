@@ -19,8 +19,8 @@ func runDown(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q; see tandem down --help", fs.Arg(0))
+	if err := fs.NoArgs(); err != nil {
+		return err
 	}
 	cli, err := docker.Client(ctx)
 	if err != nil {

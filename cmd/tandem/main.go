@@ -14,6 +14,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -60,6 +61,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		err := c.run(ctx, args[1:], stdout, stderr)
 		var ee exitError
+		var ue usageError
 		switch {
 		case err == nil:
 			return 0
@@ -67,6 +69,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			return 0
 		case errors.As(err, &ee):
 			return ee.code
+		case errors.As(err, &ue):
+			fmt.Fprintf(stderr, "tandem %s: %v\n", c.name, err)
+			return 2
 		default:
 			fmt.Fprintf(stderr, "tandem %s: %v\n", c.name, err)
 			return 1
@@ -86,13 +91,96 @@ func usage(w io.Writer) {
 	}
 }
 
-// newFlags returns a flag set whose --help prints the summary, usage and flags.
-func newFlags(name, usageLine, summary string, stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "%s\n\nUsage: tandem %s %s\n\nFlags:\n", summary, name, usageLine)
-		fs.PrintDefaults()
-	}
-	return fs
+// flagSet is a command's flags: --help prints the summary, usage and flags;
+// a mistake is one line that names it and points at --help (exit 2).
+type flagSet struct {
+	*flag.FlagSet
+	name string
+	help func()
 }
+
+// newFlags returns a command's flag set.
+func newFlags(name, usageLine, summary string, stderr io.Writer) *flagSet {
+	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard) // Parse's own messages: Parse below says it in one line
+	fs.Usage = func() {}
+	help := func() {
+		fmt.Fprintf(stderr, "%s\n\nUsage: tandem %s %s\n\nFlags:\n", summary, name, usageLine)
+		fs.SetOutput(stderr)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+	}
+	return &flagSet{FlagSet: fs, name: name, help: help}
+}
+
+// Parse parses args; --help prints the usage, and a flag that does not exist
+// or a value that does not parse is a usageError.
+func (f *flagSet) Parse(args []string) error {
+	err := f.FlagSet.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp):
+		f.help()
+		return err
+	default:
+		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
+			if near := f.nearest(name); near != "" {
+				return f.usageErr("there is no flag --%s (did you mean --%s?)", name, near)
+			}
+			return f.usageErr("there is no flag --%s", name)
+		}
+		return f.usageErr("%v", err)
+	}
+}
+
+// nearest is the defined flag closest to a mistyped name (at most two edits
+// away), or "".
+func (f *flagSet) nearest(name string) string {
+	best, bestDist := "", 3
+	f.VisitAll(func(fl *flag.Flag) {
+		if d := editDistance(name, fl.Name); d < bestDist {
+			best, bestDist = fl.Name, d
+		}
+	})
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
+}
+
+// NoArgs is a usageError when arguments follow the flags.
+func (f *flagSet) NoArgs() error {
+	if f.NArg() > 0 {
+		return f.usageErr("unexpected argument %q", f.Arg(0))
+	}
+	return nil
+}
+
+func (f *flagSet) usageErr(format string, args ...any) error {
+	return usageError{fmt.Errorf(format+"; see tandem %s --help", append(args, f.name)...)}
+}
+
+// usageError is a mistake in a command line: it exits 2, as flag errors do.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }

@@ -24,7 +24,7 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return err
 	}
 	if fs.NArg() > 1 {
-		return fmt.Errorf("unexpected argument %q; see tandem report --help", fs.Arg(1))
+		return fs.usageErr("unexpected argument %q", fs.Arg(1))
 	}
 	dir := "out"
 	if fs.NArg() == 1 {

@@ -21,8 +21,8 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q; see tandem up --help", fs.Arg(0))
+	if err := fs.NoArgs(); err != nil {
+		return err
 	}
 	sys, err := system.Load(ctx, *file)
 	if err != nil {

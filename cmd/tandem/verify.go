@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"strings"
 
@@ -24,8 +23,8 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q; see tandem verify --help", fs.Arg(0))
+	if err := fs.NoArgs(); err != nil {
+		return err
 	}
 	cfg.Suites = strings.Split(*suites, ",")
 	cfg.Stdout = stdout

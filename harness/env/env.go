@@ -95,7 +95,7 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 		return e, err
 	}
 	e.cli = cli
-	if err := e.checkImages(ctx); err != nil {
+	if err := errors.Join(e.checkImages(ctx), e.checkHostPorts()); err != nil {
 		e.failed = true
 		return e, err
 	}

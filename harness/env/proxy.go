@@ -159,6 +159,7 @@ func (e *Env) startProxy(ctx context.Context, svc *system.Service) error {
 		Command:     []string{"-host=0.0.0.0", "-port=" + strconv.Itoa(api)},
 		DependsOn:   map[string]system.Condition{},
 		Ports:       append([]int{api}, svc.Ports...),
+		HostPorts:   svc.HostPorts, // the proxy answers for the service
 		// The proxy answers to everything the service would answer to.
 		Aliases: append([]string{svc.Name}, svc.Aliases...),
 		Tandem:  system.Tandem{Port: api, Ready: system.Ready{HTTP: "/version", Port: api}},

@@ -43,6 +43,11 @@ func (e *NotReadyError) Error() string {
 	for _, l := range e.LogTail {
 		b.WriteString("\n  | " + l)
 	}
+	if e.Exited {
+		fmt.Fprintf(&b, "\nfix: the log lines above say why %s stopped; fix its image, command or environment", e.Service)
+	} else {
+		fmt.Fprintf(&b, "\nfix: the log lines above say what %s waits for; if it is only slow to start, raise x-tandem.ready.timeout (now %s)", e.Service, e.Timeout)
+	}
 	return b.String()
 }
 

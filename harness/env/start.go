@@ -103,11 +103,12 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		req.ExposedPorts = append(req.ExposedPorts, strconv.Itoa(p)+"/tcp")
 	}
 	req.HostConfigModifier = func(hc *container.HostConfig) {
-		// Publish on loopback only, on ports the engine picks: runs never collide.
+		// Publish on loopback only, on ports the engine picks (runs never
+		// collide), unless the Compose file fixes one.
 		hc.PortBindings = network.PortMap{}
 		for _, p := range svc.Ports {
 			port := network.MustParsePort(strconv.Itoa(p) + "/tcp")
-			hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}
+			hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: hostPort(svc, p)}}
 		}
 	}
 	if hc := svc.Healthcheck; hc != nil {
@@ -150,6 +151,9 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		lf.Close()
 	}
 	if err != nil {
+		if clash := e.portClash(svc, err); clash != nil {
+			return clash
+		}
 		return fmt.Errorf("start %s: %w", svc.Name, err)
 	}
 	for _, p := range svc.Ports {

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,7 @@ func Load(ctx context.Context, path string) (*System, error) {
 			errs = append(errs, fmt.Errorf("%s: service %q: profiles: not supported by Tandem; remove the profiles field", path, name))
 		}
 	}
+	errs = append(errs, hostPortClashes(path, sys)...)
 	if len(sys.Services) == 0 && len(errs) == 0 {
 		errs = append(errs, fmt.Errorf("%s: services: the file defines no service", path))
 	}
@@ -103,6 +105,17 @@ func convert(sc types.ServiceConfig) (*Service, error) {
 			return nil, fmt.Errorf("ports[%d]: no container port", i)
 		}
 		svc.Ports = appendPort(svc.Ports, int(p.Target))
+		if p.Published == "" {
+			continue
+		}
+		host, err := strconv.Atoi(p.Published)
+		if err != nil || host <= 0 || host > 65535 {
+			return nil, fmt.Errorf("ports[%d]: host port %q: name one port (\"8080:%d\"), or leave it out (\"%d\") and Tandem picks a free one", i, p.Published, p.Target, p.Target)
+		}
+		if svc.HostPorts == nil {
+			svc.HostPorts = map[int]int{}
+		}
+		svc.HostPorts[int(p.Target)] = host
 	}
 	for i, e := range sc.Expose {
 		n, err := strconv.Atoi(strings.TrimSuffix(e, "/tcp"))
@@ -189,5 +202,39 @@ func composeProblem(err error, abs string) string {
 	if m := falseSchema.FindStringSubmatch(msg); m != nil {
 		return fmt.Sprintf("%s: unknown field %q; check its spelling against the Compose specification (Tandem settings go under %s)", m[1], m[2], Extension)
 	}
+	switch {
+	case strings.HasPrefix(msg, "yaml: "):
+		return "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ") + "; fix the file at that line (often the indentation, or a bracket or quote left open)"
+	case strings.Contains(msg, "depends on undefined service"):
+		return msg + "; fix the name under depends_on, or add that service to the file"
+	case strings.Contains(msg, "dependency cycle detected"):
+		return msg + "; services cannot wait for each other in a circle: remove one of these depends_on"
+	}
 	return msg
+}
+
+// hostPortClashes finds fixed host ports that two services (or two ports of
+// one) ask for: the second could never start.
+func hostPortClashes(path string, sys *System) []error {
+	owner := map[int]string{}
+	var errs []error
+	for _, name := range sys.Names() {
+		svc := sys.Services[name]
+		ports := make([]int, 0, len(svc.HostPorts))
+		for target := range svc.HostPorts {
+			ports = append(ports, target)
+		}
+		slices.Sort(ports)
+		for _, target := range ports {
+			host := svc.HostPorts[target]
+			this := fmt.Sprintf("%s (\"%d:%d\")", name, host, target)
+			if other, taken := owner[host]; taken {
+				errs = append(errs, fmt.Errorf("%s: host port %d is published twice, by %s and by %s; give each its own host port, or leave the host port out (\"%d\") and Tandem picks free ones",
+					path, host, other, this, target))
+				continue
+			}
+			owner[host] = this
+		}
+	}
+	return errs
 }

@@ -25,9 +25,13 @@ type Service struct {
 	Environment map[string]string
 	Command     []string
 	Entrypoint  []string
-	// Ports are the container ports to publish on 127.0.0.1 (host ports are
-	// always chosen at random, so environments never collide).
-	Ports       []int
+	// Ports are the container ports to publish on 127.0.0.1, on host ports
+	// the engine picks, so that environments never collide...
+	Ports []int
+	// HostPorts are the exceptions: container port → the fixed host port a
+	// Compose file asks for ("8080:80"). Two runs of such a file clash, and
+	// Tandem says so before it starts anything.
+	HostPorts   map[int]int
 	DependsOn   map[string]Condition
 	Healthcheck *Healthcheck
 	// Aliases are extra network aliases; the service name is always one.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -45,6 +46,9 @@ func Load(path string) ([]Request, error) {
 		return nil, fmt.Errorf("%s: unknown traffic format %q; use a .har (HAR 1.2) or .jsonl (Tandem's JSON Lines) file", path, filepath.Ext(path))
 	}
 	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: no such file; record traffic first (a HAR export of the browser or proxy, or JSON Lines) and pass its path with --traffic", path)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("read traffic: %w", err)
 	}

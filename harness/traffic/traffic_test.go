@@ -43,7 +43,7 @@ func TestBadTrafficNamesThePlace(t *testing.T) {
 		"testdata/nolog.har":          `no "log" object`,
 		"testdata/badpath.jsonl":      `line 2: path "b" must start with /`,
 		"testdata/unknownfield.jsonl": `line 2: not a request: json: unknown field "bdy"`,
-		"testdata/missing.har":        "read traffic",
+		"testdata/missing.har":        "missing.har: no such file",
 		"testdata/shop.txt":           "unknown traffic format",
 	} {
 		if _, err := Load(file); err == nil || !strings.Contains(err.Error(), want) {
