@@ -82,6 +82,8 @@ func TestLoadErrorsNameFileServiceAndField(t *testing.T) {
 		{"probe-without-port.yaml", []string{`service "api"`, "x-tandem.ready", "needs a port"}},
 		{"missing.yaml", []string{"missing.yaml does not exist", "-f"}},
 		{"bad-proxy.yaml", []string{"bad-proxy.yaml", `service "payments"`, `x-tandem: field "proxy": got string, want true or false`}},
+		{"host-port-twice.yaml", []string{"host-port-twice.yaml", "host port 18080 is published twice", `admin ("18080:9090")`, `api ("18080:8080")`, "leave the host port out"}},
+		{"host-port-range.yaml", []string{"host-port-range.yaml", `service "api"`, "ports[0]", "name one port"}},
 		{"proxy-without-port.yaml", []string{"proxy-without-port.yaml", `service "worker"`, "x-tandem.proxy", "no port", "x-tandem.port"}},
 	}
 	for _, tc := range tests {
