@@ -32,7 +32,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"up", "start a system, print its endpoints, stay up until Ctrl-C", runUp},
-		{"down", "remove every container and network Tandem runs left behind", runDown},
+		{"down", "remove what dead Tandem runs left behind (containers, networks, volumes)", runDown},
 		{"verify", "run the contract and end-to-end suites; write JUnit XML and a JSON summary", runVerify},
 		{"contracts", "publish, verify and deploy contracts: publish, list, verify, record-deployment, can-i-deploy", runContracts},
 		{"diff", "parallel run: compare a candidate image with the released one on the same traffic", runDiff},

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	redactpkg "github.com/tandem-harness/tandem/harness/redact"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -154,7 +156,7 @@ func TestCollectorLimits(t *testing.T) {
 		col.Add(req, ok(`{"a":"0123456789"}`), ok(`{"a":"0123456789"}`), Response{Status: 200, Body: []byte{0xff, 0}})
 		rep := col.Report()
 		ex := rep.Exchanges[0]
-		if got := ex.Request.Header.Get("Authorization"); got != "(redacted)" {
+		if got := ex.Request.Header.Get("Authorization"); got != redactpkg.Mark {
 			t.Errorf("Authorization shown as %q", got)
 		}
 		if ex.Request.Body.Text != "héllo, w" || ex.Request.Body.Bytes != 14 || ex.Request.Body.Note != "truncated to the first 9 of 14 bytes" {

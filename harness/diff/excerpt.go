@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"unicode/utf8"
+
+	redactpkg "github.com/tandem-harness/tandem/harness/redact"
 )
 
 // Exchange is an example kept for a report: the request and the three
@@ -45,24 +47,9 @@ type BodyExcerpt struct {
 	Note string `json:"note,omitempty"`
 }
 
-// redactedHeaders carry credentials; reports show that they were sent, not
-// what they were.
-var redactedHeaders = []string{"Authorization", "Proxy-Authorization", "Cookie", "Set-Cookie"}
-
-func redact(h http.Header) http.Header {
-	if len(h) == 0 {
-		return nil
-	}
-	c := h.Clone()
-	for _, name := range redactedHeaders {
-		for k := range c {
-			if http.CanonicalHeaderKey(k) == name {
-				c[k] = []string{"(redacted)"}
-			}
-		}
-	}
-	return c
-}
+// redact masks credential headers the way every other report does
+// (harness/redact): reports show that they were sent, not what they were.
+func redact(h http.Header) http.Header { return redactpkg.Default().Header(h) }
 
 func excerptResponse(r *Response, limit int) ResponseExcerpt {
 	return ResponseExcerpt{
