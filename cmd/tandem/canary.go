@@ -106,8 +106,8 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	s.OutDir, s.Progress = *out, stderr
 	o, err := canary.Run(ctx, s)
 	if err != nil {
-		if o != nil && len(o.Samples) > 0 {
-			_ = writeCanary(*out, o)
+		if o != nil && len(o.Samples) > 0 && ctx.Err() == nil {
+			_ = writeCanary(*out, o) // what was measured before the run failed
 		}
 		return fail(err)
 	}

@@ -343,3 +343,24 @@ func runTandem(t *testing.T, bin string, env []string, args ...string) (code int
 	}
 	return cmd.ProcessState.ExitCode(), out.String(), errOut.String(), cmd.ProcessState.Pid()
 }
+
+// waitStderr waits until the process has written want to its standard error.
+func (p *child) waitStderr(t *testing.T, want string, within time.Duration) {
+	t.Helper()
+	deadline := time.After(within)
+	for {
+		p.mu.Lock()
+		found := strings.Contains(p.stderr.String(), want)
+		p.mu.Unlock()
+		if found {
+			return
+		}
+		select {
+		case <-p.exited:
+			t.Fatalf("%s exited before it printed %q; %s", p.name, want, p.output())
+		case <-deadline:
+			t.Fatalf("%s did not print %q within %s; %s", p.name, want, within, p.output())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}

@@ -97,6 +97,8 @@ type flagSet struct {
 	*flag.FlagSet
 	name string
 	help func()
+	// footer is printed after the flags by --help (environment variables).
+	footer string
 }
 
 // newFlags returns a command's flag set.
@@ -104,13 +106,17 @@ func newFlags(name, usageLine, summary string, stderr io.Writer) *flagSet {
 	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // Parse's own messages: Parse below says it in one line
 	fs.Usage = func() {}
-	help := func() {
+	f := &flagSet{FlagSet: fs, name: name}
+	f.help = func() {
 		fmt.Fprintf(stderr, "%s\n\nUsage: tandem %s %s\n\nFlags:\n", summary, name, usageLine)
 		fs.SetOutput(stderr)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
+		if f.footer != "" {
+			fmt.Fprintf(stderr, "\n%s\n", f.footer)
+		}
 	}
-	return &flagSet{FlagSet: fs, name: name, help: help}
+	return f
 }
 
 // Parse parses args; --help prints the usage, and a flag that does not exist

@@ -88,6 +88,9 @@ func TestHelpForEveryCommand(t *testing.T) {
 			}
 		})
 	}
+	if _, _, stderr := tandem(t, "verify", "--help"); !strings.Contains(stderr, "TANDEM_VERBOSE=1") || !strings.Contains(stderr, "TANDEM_REDACT_FIELDS") {
+		t.Errorf("tandem verify --help does not list its environment variables:\n%s", stderr)
+	}
 	code, stdout, _ := tandem(t, "--help")
 	if code != 0 || !strings.Contains(stdout, "verify") || !strings.Contains(stdout, "down") {
 		t.Errorf("tandem --help = %d:\n%s", code, stdout)

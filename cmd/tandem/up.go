@@ -13,6 +13,9 @@ import (
 func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("up", "-f FILE [--service NAME]... [--out DIR]",
 		"Start a system in containers, print its endpoints, and stay up until Ctrl-C; then remove everything.", stderr)
+	fs.footer = "Environment:\n" +
+		"  TANDEM_KEEP=1   keep a failed environment for inspection (remove it with tandem down)\n" +
+		"  TANDEM_DEBUG=1  show testcontainers' own logging and the reaper decision"
 	file := fs.String("f", "compose.yaml", "the system's Compose `file`")
 	out := fs.String("out", "out/runs", "`folder` for the run's logs")
 	runID := fs.String("run-id", "", "the run `id` (default: the time and random bits); labels every resource")

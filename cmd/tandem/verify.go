@@ -14,6 +14,12 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"Verify a system: run its consumers' pact tests, publish their pacts to the contract store,\n"+
 			"then run the Ginkgo suites (provider verification per interaction, end-to-end journeys).\n"+
 			"Writes OUT/junit.xml, OUT/summary.json and per-service logs under OUT/runs; exits 1 when anything failed.", stderr)
+	fs.footer = "Environment:\n" +
+		"  TANDEM_VERBOSE=1          copy the tools' output (go test, ginkgo) to the terminal, not only to OUT/logs\n" +
+		"  TANDEM_REPORT_URL=URL     where CI publishes OUT: summary.md's links start with it\n" +
+		"  TANDEM_REDACT_FIELDS=a,b  more secret field names to redact in every file under OUT\n" +
+		"  TANDEM_KEEP=1             keep a failed environment for inspection (remove it with tandem down)\n" +
+		"  TANDEM_DEBUG=1            show testcontainers' own logging and the reaper decision"
 	fs.StringVar(&cfg.System, "f", cfg.System, "the system's Compose `file`")
 	fs.StringVar(&cfg.Contracts, "contracts", cfg.Contracts, "the contract store `folder`")
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")

@@ -144,6 +144,11 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 		return out, err
 	}
 	out.Samples, out.Sent = res.Samples, res.Sent
+	if ctx.Err() != nil {
+		// A load cut short proves nothing either way: no verdict.
+		return out, fmt.Errorf("interrupted after %d baseline and %d canary requests, before the load was complete: no verdict; run it again to the end (%w)",
+			res.Sent[load.Baseline], res.Sent[load.Canary], context.Cause(ctx))
+	}
 	if !out.StoppedEarly {
 		out.Scorecard = Judge(s.Config, Inputs(s.Service, res.Samples, out.Usage))
 	}
