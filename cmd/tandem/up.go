@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -10,12 +11,14 @@ import (
 	"github.com/tandem-harness/tandem/harness/system"
 )
 
-func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("up", "-f FILE [--service NAME]... [--out DIR]",
 		"Start a system in containers, print its endpoints, and stay up until Ctrl-C; then remove everything.", stderr)
 	fs.footer = "Environment:\n" +
 		"  TANDEM_KEEP=1   keep a failed environment for inspection (remove it with tandem down)\n" +
-		"  TANDEM_DEBUG=1  show testcontainers' own logging and the reaper decision"
+		"  TANDEM_DEBUG=1  show testcontainers' own logging and the reaper decision\n" +
+		"  TANDEM_ENGINE_GRACE=30s  how long to wait for a Docker engine that stopped during the run to\n" +
+		"                           come back, to remove the run (0: do not wait; tandem down removes it later)"
 	file := fs.String("f", "compose.yaml", "the system's Compose `file`")
 	out := fs.String("out", "out/runs", "`folder` for the run's logs")
 	runID := fs.String("run-id", "", "the run `id` (default: the time and random bits); labels every resource")
@@ -34,8 +37,14 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	e, err := env.Start(ctx, sys, env.WithOutputDir(*out), env.WithRunID(*runID), env.WithServices(services...), env.WithProgress(stderr))
 	defer func() {
 		fmt.Fprintf(stderr, "tandem: stopping environment %s\n", e.RunID)
-		if err := e.Stop(context.WithoutCancel(ctx)); err != nil {
-			fmt.Fprintf(stderr, "tandem: %v\n", err)
+		// Stop removes everything whether ctx ended or not; ctx ending (Ctrl-C)
+		// only cuts short its wait for an engine that stopped answering.
+		serr := e.Stop(ctx)
+		var lost *env.EngineLostError
+		if errors.As(serr, &lost) {
+			err = lost // what made the run fail, and what became of it: one message
+		} else if serr != nil {
+			fmt.Fprintf(stderr, "tandem: %v\n", serr)
 		}
 	}()
 	if err != nil {
@@ -43,8 +52,8 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	e.Describe(stdout)
 	fmt.Fprintf(stdout, "up in %s; press Ctrl-C to stop and remove everything\n", e.StartupTime().Round(time.Millisecond))
-	<-ctx.Done()
-	return nil
+	// Until Ctrl-C, or until the Docker engine stops answering.
+	return e.Wait(ctx)
 }
 
 // stringList is a repeatable string flag.

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // Deployment says that a pacticipant version runs in an environment, kept in
@@ -52,7 +54,7 @@ func (s *Store) RecordDeployment(pacticipant, version, environment string) (Depl
 	d := Deployment{Pacticipant: pacticipant, Version: version, DeployedAt: now}
 	f.Deployments = append(f.Deployments, d)
 	b, _ := json.MarshalIndent(f, "", "  ")
-	if err := writeAtomic(s.environmentPath(environment), append(b, '\n')); err != nil {
+	if err := atomicfile.Write(s.environmentPath(environment), append(b, '\n')); err != nil {
 		return Deployment{}, fmt.Errorf("record deployment: %w", err)
 	}
 	return d, nil

@@ -9,6 +9,8 @@ import (
 	"reflect"
 	"sort"
 	"time"
+
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // VerificationRecord is a provider version's verification of one pact, kept in
@@ -42,6 +44,9 @@ func (s *Store) Record(v *Verification, branch string, pacts []Selected) error {
 	if !safeName.MatchString(v.ProviderVersion) {
 		return fmt.Errorf("record verification: provider version %q: use letters, digits, '.', '_' and '-' only", v.ProviderVersion)
 	}
+	// One batch, the version's record with them: a record that does not fit
+	// on the disk leaves none written.
+	var batch atomicfile.Batch
 	for _, p := range pacts {
 		rec := VerificationRecord{
 			Provider: v.Provider, ProviderVersion: v.ProviderVersion, ProviderBranch: branch,
@@ -70,11 +75,15 @@ func (s *Store) Record(v *Verification, branch string, pacts []Selected) error {
 			continue
 		}
 		b, _ := json.MarshalIndent(rec, "", "  ")
-		if err := writeAtomic(path, append(b, '\n')); err != nil {
-			return fmt.Errorf("record verification: %w", err)
-		}
+		batch.Add(path, append(b, '\n'))
 	}
-	return s.ensureVersion(v.Provider, v.ProviderVersion, branch)
+	if err := s.addVersion(&batch, v.Provider, v.ProviderVersion, branch); err != nil {
+		return err
+	}
+	if err := batch.Commit(); err != nil {
+		return fmt.Errorf("record verification: %w", err)
+	}
+	return nil
 }
 
 func sameOutcome(a, b VerificationRecord) bool {

@@ -14,6 +14,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // Store is the contract store: a folder (contracts/ in the repository) with
@@ -83,11 +85,8 @@ func (s *Store) Publish(consumer, version string, opts PublishOptions, files ...
 	if len(files) == 0 {
 		return nil, errors.New("publish: name at least one pact file")
 	}
-	type write struct {
-		path string
-		data []byte
-	}
-	var writes []write
+	var batch atomicfile.Batch
+	stores := 0 // pacts to store or replace
 	var results []Published
 	seen := map[string]string{}
 	for _, f := range files {
@@ -130,7 +129,8 @@ func (s *Store) Publish(consumer, version string, opts PublishOptions, files ...
 			}
 		}
 		if res.Outcome != "unchanged" {
-			writes = append(writes, write{target, p.Raw})
+			batch.Add(target, p.Raw)
+			stores++
 		}
 		results = append(results, res)
 	}
@@ -138,8 +138,8 @@ func (s *Store) Publish(consumer, version string, opts PublishOptions, files ...
 	if err != nil {
 		return nil, err
 	}
-	changed := v.PublishedAt.IsZero() || len(writes) > 0
-	if v.PublishedAt.IsZero() || len(writes) > 0 {
+	changed := v.PublishedAt.IsZero() || stores > 0
+	if changed {
 		v.PublishedAt = s.Now().UTC()
 	}
 	if opts.Branch != "" && v.Branch != opts.Branch {
@@ -152,12 +152,11 @@ func (s *Store) Publish(consumer, version string, opts PublishOptions, files ...
 	}
 	if changed {
 		b, _ := json.MarshalIndent(v, "", "  ")
-		writes = append(writes, write{s.versionPath(consumer, version), append(b, '\n')})
+		batch.Add(s.versionPath(consumer, version), append(b, '\n'))
 	}
-	for _, w := range writes {
-		if err := writeAtomic(w.path, w.data); err != nil {
-			return nil, fmt.Errorf("publish: %w", err)
-		}
+	// One batch: a pact that does not fit on the disk leaves none stored.
+	if err := batch.Commit(); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
 	}
 	return results, nil
 }
@@ -218,6 +217,16 @@ func (s *Store) versionPath(pacticipant, version string) string {
 // ensureVersion records a pacticipant version (with its branch) if the store
 // does not know it yet.
 func (s *Store) ensureVersion(pacticipant, version, branch string) error {
+	var b atomicfile.Batch
+	if err := s.addVersion(&b, pacticipant, version, branch); err != nil {
+		return err
+	}
+	return b.Commit()
+}
+
+// addVersion adds to b the record of a pacticipant version (with its branch)
+// if the store does not know it yet.
+func (s *Store) addVersion(b *atomicfile.Batch, pacticipant, version, branch string) error {
 	v, err := s.version(pacticipant, version)
 	if err != nil {
 		return err
@@ -231,8 +240,9 @@ func (s *Store) ensureVersion(pacticipant, version, branch string) error {
 	if branch != "" {
 		v.Branch = branch
 	}
-	b, _ := json.MarshalIndent(v, "", "  ")
-	return writeAtomic(s.versionPath(pacticipant, version), append(b, '\n'))
+	data, _ := json.MarshalIndent(v, "", "  ")
+	b.Add(s.versionPath(pacticipant, version), append(data, '\n'))
+	return nil
 }
 
 // knows reports whether the store has a record of a pacticipant version.
@@ -284,25 +294,4 @@ func sameContent(stored []byte, p *Pact) (bool, error) {
 		return false, err
 	}
 	return bytes.Equal(a, b), nil
-}
-
-// writeAtomic writes through a temporary file and a rename, so a reader (or a
-// crash) never sees half a file.
-func writeAtomic(path string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".publish-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -24,4 +24,13 @@
 // readiness probe passes through the proxy too. harness/link injects faults
 // there. StopService and StartService take a service down and bring it back,
 // its disk state intact.
+//
+// An environment watches the Docker engine from Start until Stop. When the
+// engine stops answering, the environment notices within about 1.5 s: a
+// start under way ends at once, and Wait (what `tandem up` blocks in)
+// returns an *EngineLostError. Nothing can be removed while the engine is
+// gone, so Stop waits for it up to a grace period (WithEngineGrace,
+// $TANDEM_ENGINE_GRACE, default 30 s) and removes the run by its label once
+// it answers; if it does not come back in time, the error says to run
+// `tandem down --run ID` once it is back.
 package env

@@ -48,6 +48,13 @@ type Env struct {
 	proxyUp map[string]chan struct{}
 	// progressMu serialises progress lines.
 	progressMu sync.Mutex
+	// The engine watch (engine.go): starting is set until Start succeeded;
+	// lost is closed once lostErr records that the engine stopped answering;
+	// watchStop ends the watch.
+	starting  bool
+	lost      chan struct{}
+	lostErr   *EngineLostError
+	watchStop func()
 }
 
 // Service is one running service of an environment.
@@ -68,6 +75,10 @@ type Service struct {
 
 // Start starts sys in containers. On error it returns the partial environment
 // too: call Stop on it whatever happens.
+//
+// From the start until Stop, the environment watches the Docker engine: if it
+// stops answering, a start under way ends at once with an *EngineLostError,
+// and Wait returns one.
 func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error) {
 	o := defaults()
 	for _, opt := range opts {
@@ -76,7 +87,8 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 	if o.runID == "" {
 		o.runID = NewRunID()
 	}
-	e := &Env{RunID: o.runID, System: sys, opts: o, services: map[string]*Service{}, started: time.Now()}
+	e := &Env{RunID: o.runID, System: sys, opts: o, services: map[string]*Service{}, started: time.Now(),
+		starting: true, lost: make(chan struct{})}
 	e.logCtx, e.logStop = context.WithCancel(context.WithoutCancel(ctx))
 	if len(o.services) > 0 {
 		sub, err := sys.Subset(o.services...)
@@ -95,13 +107,16 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 		return e, err
 	}
 	e.cli = cli
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	e.watchEngine(cancel)
 	if err := errors.Join(e.checkImages(ctx), e.checkHostPorts()); err != nil {
 		e.failed = true
-		return e, err
+		return e, e.startError(ctx, err)
 	}
 	if err := e.createNetwork(ctx); err != nil {
 		e.failed = true
-		return e, err
+		return e, e.startError(ctx, err)
 	}
 	if o.sequential {
 		err = e.startSequential(ctx)
@@ -111,10 +126,22 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 	e.elapsed = time.Since(e.started)
 	if err != nil {
 		e.failed = true
-		return e, err
+		return e, e.startError(ctx, err)
 	}
+	e.mu.Lock()
+	e.starting = false
+	e.mu.Unlock()
 	e.progressf("environment %s ready in %s", e.RunID, e.elapsed.Round(time.Millisecond))
 	return e, nil
+}
+
+// startError is err, or, when the engine stopped answering (which is then
+// what made the start fail), the *EngineLostError that says so.
+func (e *Env) startError(ctx context.Context, err error) error {
+	if lost := e.checkEngine(ctx); lost != nil {
+		return lost
+	}
+	return err
 }
 
 // NewRunID returns a run id made of the time and random bits, such as
@@ -205,9 +232,16 @@ func (e *Env) Describe(w io.Writer) {
 }
 
 // Stop removes every container, network and volume of the environment, also
-// after a failed Start. Use a context that is not already cancelled (for
-// example context.WithoutCancel). With keep-on-failure set and a failed
-// environment, it leaves everything up and says how to reach and remove it.
+// after a failed Start. The removal does not depend on ctx: it runs, with a
+// timeout of its own, even when ctx is already cancelled. With keep-on-failure
+// set and a failed environment, it leaves everything up and says how to reach
+// and remove it.
+//
+// When the Docker engine has stopped answering, nothing can be removed until
+// it is back: Stop waits for it up to the grace period (WithEngineGrace,
+// $TANDEM_ENGINE_GRACE; ctx ending cuts the wait short), removes the run by
+// its label once it answers, and returns the *EngineLostError, completed with
+// what became of the run, so that the caller can say what to do.
 func (e *Env) Stop(ctx context.Context) error {
 	e.mu.Lock()
 	if e.stopped {
@@ -221,6 +255,9 @@ func (e *Env) Stop(ctx context.Context) error {
 		services = append(services, s)
 	}
 	e.mu.Unlock()
+	if e.watchStop != nil {
+		e.watchStop()
+	}
 	if keep && e.cli != nil {
 		w := e.opts.progress
 		if w == nil {
@@ -231,7 +268,10 @@ func (e *Env) Stop(ctx context.Context) error {
 		fmt.Fprintf(w, "Inspect with: docker ps --filter label=%s=%s\nRemove with:  tandem down --run %s\n", docker.LabelRun, e.RunID, e.RunID)
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 60*time.Second)
+	if lost := e.checkEngine(ctx); lost != nil {
+		return e.stopLost(ctx, lost, services)
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), removeWithin)
 	defer cancel()
 	var errs []error
 	var wg sync.WaitGroup

@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // Option configures Start.
@@ -19,6 +20,8 @@ type options struct {
 	extraEnv   map[string]map[string]string
 	// toxiproxyImage runs the proxies of services marked x-tandem.proxy.
 	toxiproxyImage string
+	// engineGrace is how long Stop waits for a lost engine to come back.
+	engineGrace time.Duration
 }
 
 func defaults() options {
@@ -28,6 +31,7 @@ func defaults() options {
 		extraEnv: map[string]map[string]string{},
 
 		toxiproxyImage: DefaultToxiproxyImage,
+		engineGrace:    defaultGrace(),
 	}
 }
 
@@ -70,3 +74,9 @@ func WithEnv(service string, vars map[string]string) Option {
 // WithToxiproxyImage sets the image of the proxies started in front of
 // services marked x-tandem.proxy. Default DefaultToxiproxyImage.
 func WithToxiproxyImage(ref string) Option { return func(o *options) { o.toxiproxyImage = ref } }
+
+// WithEngineGrace sets how long Stop waits for a Docker engine that stopped
+// answering to come back, so that it can remove the environment's containers
+// and networks; 0 does not wait. Default: $TANDEM_ENGINE_GRACE, else
+// DefaultGrace.
+func WithEngineGrace(d time.Duration) Option { return func(o *options) { o.engineGrace = d } }

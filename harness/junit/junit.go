@@ -4,9 +4,9 @@ package junit
 import (
 	"encoding/xml"
 	"fmt"
-	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // Suite is a JUnit test suite.
@@ -57,7 +57,8 @@ type xmlMessage struct {
 }
 
 // Write writes suites as JUnit XML to path, through a temporary file so a
-// reader never sees half a report.
+// reader never sees half a report. When the disk is full, the error says so
+// and what to do.
 func Write(path string, suites ...Suite) error {
 	var doc xmlSuites
 	for _, s := range suites {
@@ -84,15 +85,7 @@ func Write(path string, suites ...Suite) error {
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append([]byte(xml.Header), append(b, '\n')...), 0o644); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, append([]byte(xml.Header), append(b, '\n')...))
 }
 
 func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }

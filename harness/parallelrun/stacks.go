@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/system"
+	"github.com/tandem-harness/tandem/internal/docker"
 )
 
 // Role is a stack's part in the run.
@@ -69,6 +70,12 @@ func Start(ctx context.Context, s Setup) (*Stacks, error) {
 			return &Stacks{}, fmt.Errorf("no %s image; pass --%s IMAGE", r, r)
 		}
 	}
+	// The engine first: without one, one message instead of one per stack.
+	cli, err := docker.Client(ctx)
+	if err != nil {
+		return &Stacks{}, err
+	}
+	cli.Close()
 	var stacks Stacks
 	var errs [3]error
 	var wg sync.WaitGroup

@@ -11,6 +11,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/system"
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // ContractMatrix is the contract matrix of a system: for every service the
@@ -88,7 +89,7 @@ func WriteContractMatrix(out string, rows []ContractRow) error {
 	if err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(out, filepath.FromSlash(MatrixFile)), append(b, '\n'))
+	return atomicfile.Write(filepath.Join(out, filepath.FromSlash(MatrixFile)), append(b, '\n'))
 }
 
 // RedactVerification removes secrets from what the Pact verifier said, before

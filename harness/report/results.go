@@ -15,6 +15,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // The files a release report is made from, relative to the output folder.
@@ -85,7 +86,7 @@ func WriteEnvironment(out, suite, runID, runDir string) error {
 		return fmt.Errorf("write the environment of %s: %w", suite, err)
 	}
 	b, _ := json.MarshalIndent(Environment{Suite: suite, RunID: runID, Logs: filepath.ToSlash(logs)}, "", "  ")
-	return writeFile(filepath.Join(out, suite, EnvironmentFile), append(b, '\n'))
+	return atomicfile.Write(filepath.Join(out, suite, EnvironmentFile), append(b, '\n'))
 }
 
 // ContractRow is one consumer–provider pair of the contract matrix: how the
@@ -199,18 +200,6 @@ func readJSON(path string, v any) error {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	return nil
-}
-
-// writeFile writes through a temporary file, so that a reader never sees half a file.
-func writeFile(path string, b []byte) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
 }
 
 // rel is path relative to dir, with forward slashes.

@@ -5,18 +5,19 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/load"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // Write builds the release report from the results in dir and writes
-// dir/report.html and dir/summary.md. Links in the Markdown start with
-// markdownBase (see SummaryMarkdown).
+// dir/report.html and dir/summary.md, both or (when the disk is full, say)
+// neither. Links in the Markdown start with markdownBase (see
+// SummaryMarkdown).
 func Write(dir, markdownBase string) (*Release, error) {
 	r, err := Load(dir)
 	if err != nil {
@@ -29,15 +30,15 @@ func Write(dir, markdownBase string) (*Release, error) {
 	if err := SummaryMarkdown(&summary, r, markdownBase); err != nil {
 		return r, fmt.Errorf("render %s: %w", MarkdownFile, err)
 	}
-	if err := writeFile(filepath.Join(dir, ReportFile), page.Bytes()); err != nil {
-		return r, err
-	}
-	return r, writeFile(filepath.Join(dir, MarkdownFile), summary.Bytes())
+	var b atomicfile.Batch
+	b.Add(filepath.Join(dir, ReportFile), page.Bytes())
+	b.Add(filepath.Join(dir, MarkdownFile), summary.Bytes())
+	return r, b.Commit()
 }
 
 // WriteDiffFiles writes a parallel run's diff.json, diff.html and diff.md to
-// dir. The outcome's exchanges are redacted already (parallelrun redacts
-// before it compares).
+// dir: all three, or (when the disk is full, say) none. The outcome's
+// exchanges are redacted already (parallelrun redacts before it compares).
 func WriteDiffFiles(dir string, o *parallelrun.Outcome) error {
 	b, err := json.MarshalIndent(o, "", "  ")
 	if err != nil {
@@ -47,8 +48,8 @@ func WriteDiffFiles(dir string, o *parallelrun.Outcome) error {
 }
 
 // WriteCanaryFiles writes a canary run's canary.json (raw samples included),
-// canary.html and canary.md to dir. Samples carry no bodies; their error
-// messages and the reasons are redacted.
+// canary.html and canary.md to dir: all three, or none. Samples carry no
+// bodies; their error messages and the reasons are redacted.
 func WriteCanaryFiles(dir string, o *canary.Outcome) error {
 	red := redact.Default()
 	c := *o
@@ -68,20 +69,17 @@ func WriteCanaryFiles(dir string, o *canary.Outcome) error {
 }
 
 func writeAll[T any](dir, name string, js []byte, v T, html, md func(io.Writer, T) error) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	if err := writeFile(filepath.Join(dir, name+".json"), js); err != nil {
-		return err
-	}
-	for ext, render := range map[string]func(io.Writer, T) error{".html": html, ".md": md} {
+	var files atomicfile.Batch
+	files.Add(filepath.Join(dir, name+".json"), js)
+	for _, r := range []struct {
+		ext    string
+		render func(io.Writer, T) error
+	}{{".html", html}, {".md", md}} {
 		var b bytes.Buffer
-		if err := render(&b, v); err != nil {
-			return fmt.Errorf("render %s%s: %w", name, ext, err)
+		if err := r.render(&b, v); err != nil {
+			return fmt.Errorf("render %s%s: %w", name, r.ext, err)
 		}
-		if err := writeFile(filepath.Join(dir, name+ext), b.Bytes()); err != nil {
-			return err
-		}
+		files.Add(filepath.Join(dir, name+r.ext), b.Bytes())
 	}
-	return nil
+	return files.Commit()
 }

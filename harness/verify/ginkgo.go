@@ -6,12 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"syscall"
 
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // redactGinkgoReport rewrites the suites' JSON report with every string
@@ -27,33 +30,45 @@ func redactGinkgoReport(path string) ([]types.Report, error) {
 	if err := json.Unmarshal(b, &reports); err != nil {
 		return nil, fmt.Errorf("read the suites' report %s: %w", path, err)
 	}
-	if err := writeAtomic(path, b); err != nil {
+	if err := atomicfile.Write(path, b); err != nil {
 		return nil, err
 	}
 	return reports, nil
 }
 
 // writeJUnit writes OUT/junit/SUITE.xml for each suite and OUT/junit.xml with
-// them all, as Ginkgo's --junit-report would, from the redacted report.
+// them all, as Ginkgo's --junit-report would, from the redacted report: all
+// of them, or (when the disk is full, say) none.
 func writeJUnit(out string, reports []types.Report) error {
-	dir := filepath.Join(out, "junit")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+	merged := filepath.Join(out, report.JUnitFile)
+	// Ginkgo's generator writes to a file and ignores write errors: let it
+	// write to a scratch folder, check that what it wrote is whole, and write
+	// that.
+	scratch, err := os.MkdirTemp(out, atomicfile.TempPrefix+"junit-")
+	if err != nil {
+		return atomicfile.WriteError(merged, err)
 	}
+	defer os.RemoveAll(scratch)
+	var files atomicfile.Batch
 	all := reporters.JUnitTestSuites{}
-	for _, r := range reports {
-		path := filepath.Join(dir, filepath.Base(r.SuitePath)+".xml")
-		if err := reporters.GenerateJUnitReport(r, path); err != nil {
-			return fmt.Errorf("write %s: %w", path, err)
+	for i, r := range reports {
+		path := filepath.Join(out, "junit", filepath.Base(r.SuitePath)+".xml")
+		tmp := filepath.Join(scratch, strconv.Itoa(i)+".xml")
+		if err := reporters.GenerateJUnitReport(r, tmp); err != nil {
+			return atomicfile.WriteError(path, err)
 		}
-		var one reporters.JUnitTestSuites
-		b, err := os.ReadFile(path)
+		b, err := os.ReadFile(tmp)
 		if err != nil {
 			return err
 		}
+		var one reporters.JUnitTestSuites
 		if err := xml.Unmarshal(b, &one); err != nil {
+			if noSpaceLeft(scratch) {
+				return &atomicfile.DiskFullError{Path: path, Dir: out, Err: syscall.ENOSPC}
+			}
 			return fmt.Errorf("read back %s: %w", path, err)
 		}
+		files.Add(path, b)
 		all.Tests += one.Tests
 		all.Disabled += one.Disabled
 		all.Errors += one.Errors
@@ -65,13 +80,13 @@ func writeJUnit(out string, reports []types.Report) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(out, report.JUnitFile), append([]byte(xml.Header), append(b, '\n')...))
+	files.Add(merged, append([]byte(xml.Header), append(b, '\n')...))
+	_ = os.RemoveAll(scratch) // its space, for the files
+	return files.Commit()
 }
 
-func writeAtomic(path string, b []byte) error {
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
+// noSpaceLeft reports whether the disk that holds dir is full.
+func noSpaceLeft(dir string) bool {
+	var st syscall.Statfs_t
+	return syscall.Statfs(dir, &st) == nil && st.Bavail == 0
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // compileSuites builds the suites' test binaries into OUT/bin/SUITE/SUITE.test
@@ -77,5 +79,5 @@ func sourceSuitePaths(report string, cfg Config, bins []string) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(report, b)
+	return atomicfile.Write(report, b)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
 
@@ -102,11 +103,7 @@ func (s *Summary) write(path string) error {
 	if err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.Write(path, append(b, '\n'))
 }
 
 // Print writes the summary for people: the verdict, each step, each suite, and

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
 // toolLogs keeps what the tools a run starts (go test, ginkgo) print: each in
@@ -21,29 +22,56 @@ type toolLogs struct {
 }
 
 // run runs cmd with its output in the log file name; on failure the error
-// names the file and quotes its last lines.
+// names the file and quotes its last lines. When the log could not be
+// written (the disk is full), that is the error: the tool's own failure, if
+// any, most likely has the same cause, and its log is incomplete.
 func (t *toolLogs) run(cmd *exec.Cmd, name string) error {
-	if err := os.MkdirAll(t.dir, 0o755); err != nil {
-		return err
-	}
 	path := filepath.Join(t.dir, name)
+	if err := os.MkdirAll(t.dir, 0o755); err != nil {
+		return atomicfile.WriteError(path, err)
+	}
 	f, err := os.Create(path)
 	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
+		return atomicfile.WriteError(path, err)
 	}
-	var w io.Writer = f
+	log := &logWriter{f: f}
+	var w io.Writer = log
 	if t.verbose {
-		w = io.MultiWriter(f, t.stdout)
+		w = io.MultiWriter(log, t.stdout)
 	}
 	red := redact.Default().Writer(w)
 	cmd.Stdout, cmd.Stderr = red, red
 	runErr := cmd.Run()
 	_ = red.Close()
-	_ = f.Close()
+	if err := f.Close(); err != nil && log.err == nil {
+		log.err = err
+	}
+	if log.err != nil {
+		werr := atomicfile.WriteError(path, log.err)
+		if runErr != nil {
+			return fmt.Errorf("%w (and %s failed: %v)", werr, filepath.Base(cmd.Path), runErr)
+		}
+		return werr
+	}
 	if runErr == nil {
 		return nil
 	}
 	return fmt.Errorf("%w; the last lines of %s:\n%s", runErr, filepath.Join(t.rel, name), lastLines(path, 15))
+}
+
+// logWriter writes a tool's output to its log file. A failed write is kept,
+// not returned: the tool goes on running (an error would close its output
+// pipe under it) and the run reports the failure once it ends.
+type logWriter struct {
+	f   *os.File
+	err error // the first failed write
+}
+
+func (l *logWriter) Write(p []byte) (int, error) {
+	if l.err == nil {
+		_, l.err = l.f.Write(p)
+	}
+	return len(p), nil
 }
 
 func lastLines(path string, n int) string {

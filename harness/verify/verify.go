@@ -19,6 +19,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/harness/system"
+	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/docker"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
@@ -72,7 +73,7 @@ func DefaultConfig() Config {
 // Run verifies and writes Out/summary.json, Out/junit.xml (and one JUnit file
 // per suite under Out/junit/), the release report Out/report.html and
 // Out/summary.md. The summary is returned also when a step failed; err is for
-// runs that could not complete.
+// runs that could not complete, or whose results did not fit on the disk.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	begin := time.Now()
 	sum := &Summary{StartedAt: begin.UTC()}
@@ -99,8 +100,14 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		for _, s := range sum.Steps {
 			sum.Passed = sum.Passed && s.Passed
 		}
+		// A full disk ends the run with an error: the results it could not
+		// write are missing. Other failures to write the matrix or the
+		// report are reported, and the run's verdict stands.
+		var full *atomicfile.DiskFullError
 		if sys != nil {
-			if err := writeMatrix(sys, store, out); err != nil {
+			if err := writeMatrix(sys, store, out); errors.As(err, &full) {
+				return sum, err
+			} else if err != nil {
 				fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
 			}
 		}
@@ -108,7 +115,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		if err := sum.write(filepath.Join(out, report.SummaryFile)); err != nil {
 			return sum, err
 		}
-		if _, err := report.Write(out, cfg.ReportURL); err != nil {
+		if _, err := report.Write(out, cfg.ReportURL); errors.As(err, &full) {
+			return sum, err
+		} else if err != nil {
 			fmt.Fprintf(cfg.Stdout, "tandem verify: could not write the release report: %v\n", err)
 			sum.Report = ""
 		} else if err := appendStepSummary(filepath.Join(out, report.MarkdownFile)); err != nil {
@@ -317,7 +326,9 @@ func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolL
 	if err := os.MkdirAll(tools.dir, 0o755); err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(progressFile, nil, 0o644); err != nil {
+	// The suites append to it; a full disk loses lines of progress only,
+	// and shows in the suites' own results.
+	if err := atomicfile.Write(progressFile, nil); err != nil {
 		return "", err
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
@@ -65,8 +66,21 @@ func Hostname() string {
 
 // Client returns a client for the Docker engine, after checking that the engine
 // answers. The error says how to get one when none does.
+//
+// When DOCKER_HOST names an engine, only that engine will do: testcontainers
+// would otherwise fall back silently to /var/run/docker.sock when nothing
+// answers there, and run everything on an engine the user did not choose.
+// The check takes at most answerWithin, so that an address that swallows
+// packets fails as promptly as a socket nobody listens on.
 func Client(ctx context.Context) (*testcontainers.DockerClient, error) {
 	Configure()
+	ctx, cancel := context.WithTimeout(ctx, answerWithin)
+	defer cancel()
+	if host := os.Getenv("DOCKER_HOST"); host != "" && readProperties()["tc.host"] == "" {
+		if err := ping(ctx, host); err != nil {
+			return nil, noEngine(err)
+		}
+	}
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
 		return nil, noEngine(err)
@@ -78,12 +92,30 @@ func Client(ctx context.Context) (*testcontainers.DockerClient, error) {
 	return cli, nil
 }
 
-func noEngine(err error) error {
-	where := os.Getenv("DOCKER_HOST")
-	if where == "" {
-		where = "unix:///var/run/docker.sock"
+// answerWithin bounds how long Client waits for the engine to answer.
+const answerWithin = 10 * time.Second
+
+// ping asks the engine at host (a DOCKER_HOST value) whether it answers.
+func ping(ctx context.Context, host string) error {
+	cli, err := client.New(client.FromEnv, client.WithHost(host))
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("no Docker engine answers at %s (%v); run `make setup`, which starts one (and installs docker.io on Debian as root), or start Docker yourself", where, err)
+	defer cli.Close()
+	_, err = cli.Ping(ctx, client.PingOptions{})
+	return err
+}
+
+// engineHost is the address of the engine Tandem uses, as DOCKER_HOST says it.
+func engineHost() string {
+	if h := os.Getenv("DOCKER_HOST"); h != "" {
+		return h
+	}
+	return "unix:///var/run/docker.sock"
+}
+
+func noEngine(err error) error {
+	return fmt.Errorf("no Docker engine answers at %s (%v); run `make setup`, which starts one (and installs docker.io on Debian as root), or start Docker yourself", engineHost(), err)
 }
 
 // ImageExists reports whether ref is present in the engine's image store.
