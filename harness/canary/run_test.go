@@ -2,6 +2,7 @@ package canary_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -45,20 +46,42 @@ func TestSameImageOnBothSidesPasses(t *testing.T) {
 }
 
 func TestFiftyPercentMoreLatencyOnOneEndpointFailsNamingIt(t *testing.T) {
-	o := compare(t, "path=/products/p-,delay=10ms", "path=/products/p-,delay=15ms")
-	if o.Scorecard.Verdict == canary.VerdictPass {
-		t.Fatalf("verdict Pass with +50%% latency: %s", o.Scorecard.Reason)
-	}
-	if !strings.Contains(o.Scorecard.Reason, "GET /products/{id}") {
-		t.Errorf("the reason does not name the endpoint: %s", o.Scorecard.Reason)
-	}
-	for _, m := range o.Scorecard.Metrics {
-		if m.Name == "latency GET /products/{id}" && m.Classification != canary.High {
-			t.Errorf("%s = %s: %s", m.Name, m.Classification, m.Reason)
+	// 40 ms against 60 ms: on a loaded machine queueing adds tens of
+	// milliseconds to every request of both sides, which would shrink a
+	// 10-against-15 ms difference below the 1.1 mean ratio the judge
+	// requires (BenchmarkCanaryRates measures that smaller one, on an idle
+	// machine).
+	//
+	// The untouched endpoint must pass too, or the judge would be flagging
+	// everything. On a loaded machine (make test runs packages side by side
+	// on two CPUs) one side can be starved long enough to shift a second
+	// endpoint for real, so it gets a second run: a judge that flags
+	// untouched endpoints fails both.
+	var untouched string
+	for attempt := 1; attempt <= 2; attempt++ {
+		o := compare(t, "path=/products/p-,delay=40ms", "path=/products/p-,delay=60ms")
+		if o.Scorecard.Verdict == canary.VerdictPass {
+			t.Fatalf("verdict Pass with +50%% latency: %s", o.Scorecard.Reason)
 		}
-		if m.Name == "latency GET /products" && m.Classification != canary.Pass {
-			t.Errorf("the untouched endpoint %s = %s: %s", m.Name, m.Classification, m.Reason)
+		if !strings.Contains(o.Scorecard.Reason, "GET /products/{id}") {
+			t.Errorf("the reason does not name the endpoint: %s", o.Scorecard.Reason)
 		}
+		untouched = ""
+		for _, m := range o.Scorecard.Metrics {
+			if m.Name == "latency GET /products/{id}" && m.Classification != canary.High {
+				t.Errorf("%s = %s: %s", m.Name, m.Classification, m.Reason)
+			}
+			if m.Name == "latency GET /products" && m.Classification != canary.Pass {
+				untouched = fmt.Sprintf("%s = %s: %s", m.Name, m.Classification, m.Reason)
+			}
+		}
+		if untouched == "" || t.Failed() {
+			break
+		}
+		t.Logf("run %d: the untouched endpoint %s", attempt, untouched)
+	}
+	if untouched != "" {
+		t.Errorf("the untouched endpoint, in both runs: %s", untouched)
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/tandem-harness/tandem/harness/traffic"
@@ -68,17 +69,18 @@ func TestReplaySendsTheSameSequenceToEveryStack(t *testing.T) {
 
 func TestReplayGoesOnWhenTheCandidateDiesAndSaysHowManyWereLost(t *testing.T) {
 	stacks, _ := fakeStacks(t, [3]http.HandlerFunc{echo, echo, echo})
-	// The candidate stops listening after request 10: closing its server.
+	// The candidate dies at request 10: it stops listening, and drops every
+	// request from then on (a retry of the transport on a connection it had
+	// open included), so requests 10 to 30 are lost: 21.
 	var candidate *httptest.Server
-	n := 0
+	var n atomic.Int32
 	stacks[Candidate].URL = func() string {
 		candidate = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			n++
-			if n == 10 {
+			if n.Add(1) >= 10 {
+				candidate.Listener.Close()
 				hj, _ := w.(http.Hijacker)
 				conn, _, _ := hj.Hijack()
 				conn.Close()
-				go candidate.Close()
 				return
 			}
 			echo(w, r)
@@ -90,7 +92,7 @@ func TestReplayGoesOnWhenTheCandidateDiesAndSaysHowManyWereLost(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Sent != 30 || sum.Lost[Primary] != 0 || sum.Lost[Candidate] < 20 {
+	if sum.Sent != 30 || sum.Lost[Primary] != 0 || sum.Lost[Candidate] != 21 {
 		t.Fatalf("summary = %+v", sum)
 	}
 	lines := strings.Join(sum.Describe(), "\n")
