@@ -26,14 +26,9 @@ type badInput struct {
 	store string
 }
 
-// Every row of the bad-input list, run as a user runs it: the real binary in a
-// child process. Each must exit non-zero with a message that names the cause
-// and the fix, print no stack trace, leave no container, network or volume of
-// that process on the engine, and (for the contract store) change no file.
-// The rows that need a stopped engine or a full disk are in engine_test.go and
-// diskfull_test.go.
-func TestBadInputGetsAClearAnswerAndLeavesNothing(t *testing.T) {
-	bin := buildTandem(t)
+// badInputRows are the rows run by TestBadInputGetsAClearAnswerAndLeavesNothing,
+// with bin the tandem binary their setups run.
+func badInputRows(bin string) []badInput {
 	sysTestdata := "../../harness/system/testdata/"
 	pub := func(dir string, extra ...string) []string {
 		return append([]string{"contracts", "publish", "--dir", filepath.Join(dir, "store"), "-f", shop}, extra...)
@@ -52,7 +47,7 @@ func TestBadInputGetsAClearAnswerAndLeavesNothing(t *testing.T) {
 		}
 	}
 	up := func(dir, file string) []string { return []string{"up", "-f", file, "--out", dir} }
-	rows := []badInput{
+	return []badInput{
 		// Compose files.
 		{name: "compose/YAML syntax", code: 1,
 			args: func(dir string) []string { return up(dir, sysTestdata+"syntax.yaml") },
@@ -173,6 +168,17 @@ func TestBadInputGetsAClearAnswerAndLeavesNothing(t *testing.T) {
 			args: func(string) []string { return []string{"contracts", "pubish"} },
 			want: []string{`unknown subcommand "pubish"`, "see tandem contracts --help"}},
 	}
+}
+
+// Every row of the bad-input list, run as a user runs it: the real binary in a
+// child process. Each must exit non-zero with a message that names the cause
+// and the fix, print no stack trace, leave no container, network or volume of
+// that process on the engine, and (for the contract store) change no file.
+// The rows that need a stopped engine or a full disk are in engine_test.go and
+// diskfull_test.go.
+func TestBadInputGetsAClearAnswerAndLeavesNothing(t *testing.T) {
+	bin := buildTandem(t)
+	rows := badInputRows(bin)
 	for _, row := range rows {
 		t.Run(row.name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -204,8 +210,43 @@ func TestBadInputGetsAClearAnswerAndLeavesNothing(t *testing.T) {
 			if row.store != "" && storeHash(t, filepath.Join(dir, row.store)) != before {
 				t.Errorf("the contract store changed")
 			}
-			t.Logf("exit %d in %s: %s", code, took.Round(time.Millisecond), firstLine(stderr))
+			t.Logf("exit %d in %s: %s", code, took.Round(time.Millisecond), errorLines(stderr))
 		})
+	}
+}
+
+// The README's troubleshooting section lists every bad input that has a test,
+// under the test's name, and nothing that has none.
+func TestTheREADMEListsEveryBadInput(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(b), "\n### Bad input\n")
+	if !ok {
+		t.Fatal("README.md has no \"### Bad input\" section")
+	}
+	section, _, _ = strings.Cut(section, "\n#")
+	listed := map[string]bool{}
+	for _, l := range strings.Split(section, "\n") {
+		if name, ok := strings.CutPrefix(l, "| `"); ok {
+			name, _, _ = strings.Cut(name, "`")
+			listed[name] = true
+		}
+	}
+	// The rows of engine_test.go and diskfull_test.go.
+	tested := []string{"engine/missing", "engine/stopped mid-run", "disk/full"}
+	for _, row := range badInputRows("") {
+		tested = append(tested, row.name)
+	}
+	for _, name := range tested {
+		if !listed[name] {
+			t.Errorf("README.md's troubleshooting section does not list %q: add a row for it", name)
+		}
+		delete(listed, name)
+	}
+	for name := range listed {
+		t.Errorf("README.md lists %q, which no test runs", name)
 	}
 }
 
@@ -257,7 +298,14 @@ func fixedPortSystem(port int) string {
 `, port)
 }
 
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
-	return l
+// errorLines is the error a command ended with: its lines that start with
+// "tandem …: " and are not progress ("tandem: starting …").
+func errorLines(stderr string) string {
+	var errs []string
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.HasPrefix(l, "tandem ") || strings.HasPrefix(l, "tandem: unknown") {
+			errs = append(errs, l)
+		}
+	}
+	return strings.Join(errs, "\n")
 }
