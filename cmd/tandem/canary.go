@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/report"
@@ -15,7 +16,7 @@ import (
 
 func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("canary", "--baseline IMAGE --canary IMAGE [-f FILE --service NAME] [--port 8080] [--health /health] [--config canary.yaml]\n"+
-		"       [--traffic FILE | --pacts | --request \"GET /path\"...] [--duration 30s | --requests N] [--rate R] [--sequential] --out DIR",
+		"       [--traffic FILE | --pacts | --request \"GET /path\"...] [--duration 30s | --requests N] [--rate R] [--warmup 2s] [--sequential] --out DIR",
 		"Canary comparison: run the released version (baseline) and the candidate (canary) side by side, send both the\n"+
 			"same interleaved load, collect latency, errors, CPU and memory, and judge with statistics whether the canary is worse.\n"+
 			"Writes OUT/canary.json (raw samples included), OUT/canary.html and OUT/canary.md.\n"+
@@ -38,6 +39,7 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.DurationVar(&s.Duration, "duration", 0, "how long to send load (e.g. 30s)")
 	fs.IntVar(&s.Requests, "requests", 0, "how many requests per side (default 1000 when no --duration)")
 	fs.IntVar(&s.Rate, "rate", 100, "requests per second to each side")
+	fs.DurationVar(&s.Warmup, "warmup", 2*time.Second, "send both sides the same load this long first, not judged (0: none)")
 	sequential := fs.Bool("sequential", false, "judge at 10 looks and stop early once the verdict is certain (O'Brien–Fleming alpha spending)")
 	out := fs.String("out", "out/canary", "the output `folder`")
 	if err := fs.Parse(args); err != nil {

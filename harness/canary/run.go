@@ -42,6 +42,12 @@ type Setup struct {
 	Rate     int
 	Duration time.Duration
 	Requests int
+	// Warmup sends both sides the same load for this long before the judged
+	// load starts; its requests and resource readings are not judged. It fills
+	// caches, connection pools and the database's buffers, which a cold side
+	// on a busy machine would otherwise pay for in the first seconds.
+	// Zero: no warm-up.
+	Warmup time.Duration
 	// Routes name endpoints ("GET /products/{id}"); others are guessed.
 	Routes []string
 	Config *Config
@@ -67,7 +73,9 @@ type Outcome struct {
 	Samples []load.Sample     `json:"samples"`
 	Usage   [2][]docker.Usage `json:"usage"`
 	Sent    [2]int            `json:"sent"`
-	Elapsed time.Duration     `json:"elapsedNs"`
+	// WarmupSent counts the warm-up's requests per side (not in Samples).
+	WarmupSent [2]int        `json:"warmupSent,omitempty"`
+	Elapsed    time.Duration `json:"elapsedNs"`
 }
 
 // Run starts both sides, sends them the same interleaved load, collects
@@ -81,6 +89,9 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 	}
 	if s.Config == nil {
 		s.Config = DefaultConfig()
+	}
+	if s.Warmup < 0 {
+		return nil, fmt.Errorf("a warm-up of %s: give zero (none) or a positive duration such as 2s", s.Warmup)
 	}
 	router, err := diff.NewRouter(s.Routes...)
 	if err != nil {
@@ -110,13 +121,16 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
 	var usageMu sync.Mutex
+	warming := s.Warmup > 0 // guarded by usageMu: readings of the warm-up are dropped
 	var wg sync.WaitGroup
 	for side := range 2 {
 		for _, in := range sides.list[side] {
 			wg.Go(func() {
 				_ = docker.FollowUsage(runCtx, sides.cli, in.containerID, func(u docker.Usage) {
 					usageMu.Lock()
-					out.Usage[side] = append(out.Usage[side], u)
+					if !warming {
+						out.Usage[side] = append(out.Usage[side], u)
+					}
 					usageMu.Unlock()
 				})
 			})
@@ -131,12 +145,31 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 		}
 	}
 
+	if s.Warmup > 0 {
+		if s.Progress != nil {
+			fmt.Fprintf(s.Progress, "tandem: load: warming both sides up for %s (not judged)\n", s.Warmup)
+		}
+		warm := plan
+		warm.Duration, warm.Requests = s.Warmup, 0
+		wres, err := load.Run(runCtx, warm)
+		if err != nil {
+			return out, err
+		}
+		out.WarmupSent = wres.Sent
+		usageMu.Lock()
+		warming = false
+		usageMu.Unlock()
+	}
+
 	var seq *Sequential
 	if s.Looks > 0 {
 		seq = NewSequential(s.Config, s.Looks)
 	}
 	stopProgress := loadProgress(runCtx, s.Progress, plan)
-	res, err := runLoad(runCtx, plan, seq, out)
+	res, err := &load.Result{}, error(nil)
+	if runCtx.Err() == nil { // not when the canary died during the warm-up
+		res, err = runLoad(runCtx, plan, seq, out)
+	}
 	stopProgress()
 	stopRun()
 	wg.Wait()
@@ -154,7 +187,7 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 	}
 	if out.Died[load.Canary] != "" {
 		out.Scorecard.Verdict = VerdictFail
-		out.Scorecard.Reason = "Fail: " + out.Died[load.Canary] + fmt.Sprintf(" after %d of the canary's requests.", out.Sent[load.Canary])
+		out.Scorecard.Reason = "Fail: " + out.Died[load.Canary] + fmt.Sprintf(" after %d of the canary's requests.", out.WarmupSent[load.Canary]+out.Sent[load.Canary])
 	}
 	out.Elapsed = time.Since(begin)
 	if out.Died[load.Baseline] != "" {

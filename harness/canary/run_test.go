@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/system"
@@ -27,7 +28,7 @@ func compare(t *testing.T, baselineFaults, canaryFaults string) *canary.Outcome 
 			{Method: "GET", Path: "/products/p-1"}, {Method: "GET", Path: "/products"},
 			{Method: "GET", Path: "/products/p-2"},
 		},
-		Rate: 300, Requests: 600, OutDir: t.TempDir(),
+		Rate: 300, Requests: 600, Warmup: time.Second, OutDir: t.TempDir(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -36,13 +37,40 @@ func compare(t *testing.T, baselineFaults, canaryFaults string) *canary.Outcome 
 }
 
 func TestSameImageOnBothSidesPasses(t *testing.T) {
-	o := compare(t, "", "")
-	if o.Scorecard.Verdict != canary.VerdictPass {
-		t.Errorf("A/A verdict %s (score %.0f): %s", o.Scorecard.Verdict, o.Scorecard.Score, o.Scorecard.Reason)
+	// A busy neighbour on a shared machine can starve one side's container
+	// for seconds, and then its CPU and latency differ for real; that gets
+	// a second run. A judge that flags identical sides fails both.
+	var verdict string
+	for attempt := 1; attempt <= 2; attempt++ {
+		o := compare(t, "", "")
+		if o.Sent[0] != 600 || o.Sent[1] != 600 || len(o.Samples) != 1200 {
+			t.Fatalf("sent %v, %d samples", o.Sent, len(o.Samples))
+		}
+		// The warm-up (1 s at 300 a second) is sent, but neither its samples
+		// nor its resource readings are judged.
+		if o.WarmupSent[0] < 150 || o.WarmupSent[1] < 150 {
+			t.Errorf("warm-up sent %v, want about 300 per side", o.WarmupSent)
+		}
+		first := o.Samples[0].At
+		for _, sm := range o.Samples {
+			if sm.At.Before(first) {
+				first = sm.At
+			}
+		}
+		for side, us := range o.Usage {
+			for _, u := range us {
+				if u.At.Before(first.Add(-200 * time.Millisecond)) {
+					t.Errorf("side %d: a resource reading of %s, before the judged load began at %s", side, u.At, first)
+				}
+			}
+		}
+		if o.Scorecard.Verdict == canary.VerdictPass {
+			return
+		}
+		verdict = fmt.Sprintf("verdict %s (score %.0f): %s", o.Scorecard.Verdict, o.Scorecard.Score, o.Scorecard.Reason)
+		t.Logf("run %d: A/A %s", attempt, verdict)
 	}
-	if o.Sent[0] != 600 || o.Sent[1] != 600 || len(o.Samples) != 1200 {
-		t.Errorf("sent %v, %d samples", o.Sent, len(o.Samples))
-	}
+	t.Errorf("A/A, in both runs: %s", verdict)
 }
 
 func TestFiftyPercentMoreLatencyOnOneEndpointFailsNamingIt(t *testing.T) {
@@ -104,5 +132,13 @@ func TestACanaryThatDiesMidRunFailsWithTheCause(t *testing.T) {
 		if !strings.Contains(o.Scorecard.Reason, want) {
 			t.Errorf("reason lacks %q: %s", want, o.Scorecard.Reason)
 		}
+	}
+}
+
+func TestANegativeWarmupIsRefused(t *testing.T) {
+	_, err := canary.Run(t.Context(), canary.Setup{Service: "catalog", Warmup: -time.Second,
+		Images: [2]string{"a", "b"}, Mix: []traffic.Request{{Method: "GET", Path: "/"}}, Rate: 1, Requests: 1})
+	if err == nil || !strings.Contains(err.Error(), "a warm-up of -1s: give zero (none) or a positive duration") {
+		t.Fatalf("err = %v", err)
 	}
 }

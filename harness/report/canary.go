@@ -21,8 +21,8 @@ var canaryTmpl = template.Must(template.New("canary").Funcs(template.FuncMap{
 <h1>Canary: {{.O.Service}}</h1>
 <p class="verdict {{lower (print .O.Scorecard.Verdict)}}"><strong>{{.O.Scorecard.Verdict}} — score {{printf "%.0f" .O.Scorecard.Score}}/100.</strong> {{.O.Scorecard.Reason}}</p>
 <div class="scroll"><table>
-<tr><th>baseline</th><td><code>{{index .O.Images 0}}</code></td><td class="num">{{index .O.Sent 0}} requests</td></tr>
-<tr><th>canary</th><td><code>{{index .O.Images 1}}</code></td><td class="num">{{index .O.Sent 1}} requests</td></tr>
+<tr><th>baseline</th><td><code>{{index .O.Images 0}}</code></td><td class="num">{{index .O.Sent 0}} requests{{with index .O.WarmupSent 0}} (+{{.}} warm-up, not judged){{end}}</td></tr>
+<tr><th>canary</th><td><code>{{index .O.Images 1}}</code></td><td class="num">{{index .O.Sent 1}} requests{{with index .O.WarmupSent 1}} (+{{.}} warm-up, not judged){{end}}</td></tr>
 </table></div>
 {{range .O.Died}}{{if .}}<p class="bad">{{.}}</p>{{end}}{{end}}
 {{if .O.StoppedEarly}}<p>The sequential judge stopped early, at look {{.O.Scorecard.Look}} of {{.O.Scorecard.MaxLooks}}: the verdict was certain.</p>{{end}}
@@ -82,7 +82,11 @@ func CanaryHTML(w io.Writer, o *canary.Outcome) error {
 func CanaryMarkdown(w io.Writer, o *canary.Outcome) error {
 	c := o.Scorecard
 	fmt.Fprintf(w, "# Canary: %s — %s (score %.0f)\n\n%s\n\n", o.Service, c.Verdict, c.Score, md(c.Reason))
-	fmt.Fprintf(w, "baseline `%s` (%d requests) · canary `%s` (%d requests)\n\n", o.Images[0], o.Sent[0], o.Images[1], o.Sent[1])
+	fmt.Fprintf(w, "baseline `%s` (%d requests) · canary `%s` (%d requests)", o.Images[0], o.Sent[0], o.Images[1], o.Sent[1])
+	if o.WarmupSent[0]+o.WarmupSent[1] > 0 {
+		fmt.Fprintf(w, " · warm-up first, not judged: %d and %d requests", o.WarmupSent[0], o.WarmupSent[1])
+	}
+	fmt.Fprint(w, "\n\n")
 	fmt.Fprintf(w, "| metric | class | baseline mean · p95 | canary mean · p95 | interval | effect | why |\n|---|---|---|---|---|---|---|\n")
 	for _, m := range c.Metrics {
 		fmt.Fprintf(w, "| `%s` | %s | %s · %s | %s · %s | %s … %s | %s | %s |\n", md(m.Name), m.Classification,
