@@ -147,6 +147,12 @@ func badInputRows(bin string) []badInput {
 					"-f", shop, "--service", "catalog", "--request", "GET /products", "--rate", "0", "--out", dir}
 			},
 			want: []string{"--rate"}},
+		{name: "canary config/negative warm-up", code: 2,
+			args: func(dir string) []string {
+				return []string{"canary", "--baseline", "tandem.local/shop-catalog:1.0", "--canary", "tandem.local/shop-catalog:1.0",
+					"-f", shop, "--service", "catalog", "--request", "GET /products", "--warmup", "-1s", "--out", dir}
+			},
+			want: []string{"a warm-up of -1s", "give zero (none) or a positive duration such as 2s"}},
 
 		// Command lines.
 		{name: "flags/unknown flag", code: 2,
