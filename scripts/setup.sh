@@ -8,8 +8,8 @@
 #      pact CLI are in .tandem/npm/ (for the interoperability tests),
 #   3. tandem.local/postgres:15 exists (debootstrap rootfs + fixtures/images/postgres),
 #  3b. tandem.local/nats:2.15.2 exists (nats-server built from its Go module + fixtures/images/nats),
-#   4. every fixtures/shop/<svc>/main.go is built into tandem.local/shop-<svc>:1.0
-#      (skip with SETUP_SKIP_IMAGES=1),
+#   4. every fixtures/shop/<svc>/main.go is built into tandem.local/shop-<svc>:<tag>,
+#      the tag from fixtures/shop/<svc>/VERSION or 1.0 (skip with SETUP_SKIP_IMAGES=1),
 #   5. .tandem/env.mk and .tandem/env.sh hold the settings tests need.
 #   6. chromium is installed (Debian's package; the report's browser tests use it).
 # Everything downloaded or cached goes under .tandem/; verbose output goes to
@@ -42,7 +42,7 @@ NATS_IMAGE="tandem.local/nats:${NATS_VERSION#v}"
 NATS_CONTEXT="fixtures/images/nats"
 GOSERVICE_DOCKERFILE="fixtures/images/goservice/Dockerfile"
 SHOP_DIR="fixtures/shop"
-SHOP_TAG="1.0"
+SHOP_TAG="1.0" # unless fixtures/shop/<svc>/VERSION names another
 IMAGE_LABEL="dev.tandem.image=true"
 
 mkdir -p "$TANDEM_DIR" "$LIB_DIR" "$CACHE_DIR" "$BUILD_DIR"
@@ -441,7 +441,14 @@ step_shop_images() {
 
 	local t0 built=()
 	t0="$(now_us)"
+	local tag
 	for svc in "${svcs[@]}"; do
+		tag="$SHOP_TAG"
+		if [ -f "$SHOP_DIR/$svc/VERSION" ]; then
+			tag="$(tr -d '[:space:]' <"$SHOP_DIR/$svc/VERSION")"
+			[[ "$tag" =~ ^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$ ]] ||
+				fail "$SHOP_DIR/$svc/VERSION holds '$tag', which is not an image tag" "put a version like 1.1 in it"
+		fi
 		mkdir -p "$BUILD_DIR/$svc"
 		run env CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' \
 			-o "$BUILD_DIR/$svc/$svc" "./$SHOP_DIR/$svc"
@@ -450,9 +457,9 @@ step_shop_images() {
 			--build-arg "BINARY=$svc" \
 			--label "$IMAGE_LABEL" \
 			--label "dev.tandem.service=$svc" \
-			-t "tandem.local/shop-$svc:$SHOP_TAG" \
+			-t "tandem.local/shop-$svc:$tag" \
 			"$BUILD_DIR/$svc"
-		built+=("tandem.local/shop-$svc:$SHOP_TAG")
+		built+=("tandem.local/shop-$svc:$tag")
 		# Candidate releases (fixtures/shop/<svc>/releases: one version per line).
 		local rel
 		if [ -f "$SHOP_DIR/$svc/releases" ]; then

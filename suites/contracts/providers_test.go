@@ -26,8 +26,12 @@ var _ = func() bool {
 	if err != nil {
 		panic(err)
 	}
+	// Pact's recommended selectors: what consumers have on their main branch
+	// (the change to be released) and what is deployed (what a provider
+	// release must not break), so can-i-deploy can answer for both.
+	selectors := []contract.Selector{{MainBranch: true}, {DeployedOrReleased: true}}
 	for _, name := range sys.Names() {
-		pacts, err := store.Select(name, nil, time.Time{})
+		pacts, err := store.Select(name, selectors, time.Time{})
 		if err != nil {
 			panic(fmt.Sprintf("read the contract store %s: %v", store.Dir, err))
 		}

@@ -13,11 +13,10 @@ import (
 //
 // The latency is on payments' replies: payments gets the charge at once and
 // makes it; only its answer is late. So the cancelled order's card has been
-// charged — the shop has no refund step for a charge that outlived its
-// order. This spec checks what orders promises (cancel, release the stock),
-// not that the customer's money comes back.
+// charged, and orders owes the customer a refund: it queues one with the
+// cancellation and retries it until payments answers in time.
 var _ = Describe("orders while payments are slow", Label("resilience"), Serial, func() {
-	It("cancels an order whose payment takes longer than orders waits, and gives its stock back", func(ctx SpecContext) {
+	It("cancels an order whose payment takes longer than orders waits, gives its stock back and refunds the charge", func(ctx SpecContext) {
 		const product = "p-2" // no other spec of this suite orders it
 		before := available(product)
 		payments := faulty("payments")
@@ -37,5 +36,18 @@ var _ = Describe("orders while payments are slow", Label("resilience"), Serial, 
 		Expect(read.Status).To(Equal(http.StatusOK), read.String())
 		Expect(read.Body).To(HaveKeyWithValue("status", "cancelled"))
 		Expect(notificationsFor(Default, id)).To(BeEmpty(), "a cancelled order must not be announced")
+
+		// While payments is slow each try times out; once it is fast again
+		// the refund goes through, and payments says it gave a charge back
+		// (not "voided": the charge was made).
+		Consistently(func(g Gomega) {
+			g.Expect(call(g, orders, http.MethodGet, "/orders/"+id, nil).Body).To(HaveKeyWithValue("refund_status", "pending"))
+		}).WithContext(ctx).WithTimeout(2*time.Second).WithPolling(500*time.Millisecond).
+			Should(Succeed(), "the charge may have been made, so orders owes a refund, which cannot be done while every reply of payments comes too late")
+		Expect(payments.Restore(ctx)).To(Succeed())
+		Eventually(func(g Gomega) {
+			g.Expect(call(g, orders, http.MethodGet, "/orders/"+id, nil).Body).To(HaveKeyWithValue("refund_status", "refunded"))
+		}).WithContext(ctx).WithTimeout(20*time.Second).WithPolling(250*time.Millisecond).
+			Should(Succeed(), "the charge of cancelled order %s was not refunded within 20s of payments answering in time", id)
 	}, SpecTimeout(time.Minute))
 })
