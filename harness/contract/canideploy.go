@@ -104,7 +104,7 @@ func (s *Store) status(e Entry, providerVersion string) (string, string) {
 	}
 	for _, in := range r.Interactions {
 		if !in.Passed {
-			detail := in.Description
+			detail := in.Name()
 			if len(in.Problems) > 0 {
 				detail += ": " + in.Problems[0]
 			}

@@ -128,7 +128,7 @@ func TestParseResultsExplainsEachInteraction(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := parseResults(doc, p, Entry{Consumer: "gateway", Provider: "catalog", Version: Version{Version: "1.0"}})
+	results, err := parseResults(doc, p.Interactions, Entry{Consumer: "gateway", Provider: "catalog", Version: Version{Version: "1.0"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,16 +136,16 @@ func TestParseResultsExplainsEachInteraction(t *testing.T) {
 	if v.Passed() {
 		t.Error("verification passed with mismatches")
 	}
-	ok, _ := v.Result("gateway", "a request for a product that does not exist")
+	ok, _ := resultByDescription(t, v, "a request for a product that does not exist")
 	if !ok.Passed {
 		t.Errorf("unaffected interaction failed: %s", ok.Explain())
 	}
-	bad, _ := v.Result("gateway", "a request for product p-1")
+	bad, _ := resultByDescription(t, v, "a request for product p-1")
 	want := "gateway 1.0 → a request for product p-1 (given product p-1 has stock 5) failed\n  - body $: Actual map is missing the following keys: name"
 	if !strings.HasPrefix(bad.Explain(), want) {
 		t.Errorf("Explain() =\n%s\nwant prefix\n%s", bad.Explain(), want)
 	}
-	state, _ := v.Result("gateway", "a request for all products")
+	state, _ := resultByDescription(t, v, "a request for all products")
 	if state.Passed || !strings.Contains(state.Explain(), "setup state change handlers has failed") {
 		t.Errorf("state failure = %s", state.Explain())
 	}
@@ -161,4 +161,23 @@ func TestCollapseMergesArrayIndices(t *testing.T) {
 	if len(got) != 2 || got[0].Path != "$.count" || got[1].Path != "$.products[*]" || got[1].Text != "missing name (in 2 items)" {
 		t.Errorf("collapse = %+v", got)
 	}
+}
+
+// resultByDescription is the result of the gateway 1.0 interaction described
+// so; the description must be unique in the pact.
+func resultByDescription(t *testing.T, v *Verification, description string) (Result, bool) {
+	t.Helper()
+	var found []Result
+	for _, r := range v.Results {
+		if r.Consumer == "gateway" && r.Description == description {
+			found = append(found, r)
+		}
+	}
+	if len(found) > 1 {
+		t.Fatalf("%d results described %q", len(found), description)
+	}
+	if len(found) == 0 {
+		return Result{}, false
+	}
+	return found[0], true
 }

@@ -24,6 +24,37 @@ type Interaction struct {
 	Description    string
 	ProviderStates []string
 	Type           string // "Synchronous/HTTP", "Asynchronous/Messages", …
+	// Key is the V4 interaction key; empty in older pacts.
+	Key string
+	// Index is the interaction's position in the pact (interactions, then
+	// messages), which tells apart even two interactions that say the same.
+	Index int
+}
+
+// ID identifies the interaction within its pact the way the Pact verifier
+// does: by its V4 key when it has one, else by its provider states and
+// description. A pact may hold several interactions with one description and
+// different provider states (the Pact workshop's login pact does).
+func (in Interaction) ID() string {
+	if in.Key != "" {
+		return "key " + in.Key
+	}
+	return in.Name()
+}
+
+// Name is how reports name the interaction: its description, and the provider
+// states it is given.
+func (in Interaction) Name() string {
+	return InteractionName(in.Description, in.ProviderStates)
+}
+
+// InteractionName names an interaction by its description and provider states:
+// "a request to login (given user sally exists)".
+func InteractionName(description string, states []string) string {
+	if len(states) == 0 {
+		return description
+	}
+	return description + " (given " + strings.Join(states, ", ") + ")"
 }
 
 type pactFile struct {
@@ -35,6 +66,7 @@ type pactFile struct {
 }
 
 type interactionFile struct {
+	Key            string                  `json:"key"`
 	Description    string                  `json:"description"`
 	Type           string                  `json:"type"`
 	ProviderState  string                  `json:"providerState"`
@@ -95,7 +127,7 @@ func ParsePact(b []byte) (*Pact, error) {
 		if strings.TrimSpace(in.Description) == "" {
 			errs = append(errs, fmt.Errorf("interactions[%d].description is missing", i))
 		}
-		it := Interaction{Description: in.Description, Type: in.Type}
+		it := Interaction{Description: in.Description, Type: in.Type, Key: in.Key, Index: i}
 		if in.ProviderState != "" {
 			it.ProviderStates = append(it.ProviderStates, in.ProviderState)
 		}
@@ -134,4 +166,20 @@ func (p *Pact) Content() ([]byte, error) {
 	}
 	delete(m, "metadata")
 	return json.Marshal(m) // map keys are sorted: canonical
+}
+
+// Distinct returns names with every repeat numbered ("name #2", "name #3"), so
+// that each interaction has its own test case even when two of a pact say
+// the same (same description, same provider states, no key).
+func Distinct(names []string) []string {
+	out := make([]string, len(names))
+	seen := map[string]int{}
+	for i, n := range names {
+		seen[n]++
+		out[i] = n
+		if seen[n] > 1 {
+			out[i] = fmt.Sprintf("%s #%d", n, seen[n])
+		}
+	}
+	return out
 }

@@ -72,9 +72,14 @@ func (v *Verification) Print(w io.Writer) {
 // failures with their mismatches, pending failures as skipped.
 func (v *Verification) JUnit() junit.Suite {
 	s := junit.Suite{Name: "contracts: " + v.Provider + " " + v.ProviderVersion, Time: v.Duration}
-	for _, r := range v.Results {
+	names := make([]string, len(v.Results))
+	for i, r := range v.Results {
+		names[i] = r.Name()
+	}
+	names = Distinct(names)
+	for i, r := range v.Results {
 		d, _ := time.ParseDuration(r.Duration)
-		c := junit.Case{Name: r.Name(), ClassName: "contracts." + v.Provider, Time: d}
+		c := junit.Case{Name: names[i], ClassName: "contracts." + v.Provider, Time: d}
 		switch {
 		case !r.Passed && r.Pending:
 			c.Skipped = r.Explain()

@@ -27,12 +27,19 @@ type VerificationRecord struct {
 	Interactions    []InteractionRecord `json:"interactions"`
 }
 
-// InteractionRecord is one interaction's outcome in a verification record.
+// InteractionRecord is one interaction's outcome in a verification record,
+// identified as the Pact verifier does: by its provider states and
+// description, or its V4 key.
 type InteractionRecord struct {
-	Description string   `json:"description"`
-	Passed      bool     `json:"passed"`
-	Problems    []string `json:"problems,omitempty"`
+	Description    string   `json:"description"`
+	ProviderStates []string `json:"providerStates,omitempty"`
+	Key            string   `json:"key,omitempty"`
+	Passed         bool     `json:"passed"`
+	Problems       []string `json:"problems,omitempty"`
 }
+
+// Name is the interaction's description with its provider states.
+func (r InteractionRecord) Name() string { return InteractionName(r.Description, r.ProviderStates) }
 
 // Record stores the verification of each pact in v. A record whose outcome
 // equals the stored one is left as it is, so re-running an unchanged
@@ -57,7 +64,7 @@ func (s *Store) Record(v *Verification, branch string, pacts []Selected) error {
 			if r.Consumer != p.Consumer || r.ConsumerVersion != p.Version.Version {
 				continue
 			}
-			ir := InteractionRecord{Description: r.Description, Passed: r.Passed}
+			ir := InteractionRecord{Description: r.Description, ProviderStates: r.States, Key: r.Key, Passed: r.Passed}
 			if r.Problem != "" {
 				ir.Problems = append(ir.Problems, r.Problem)
 			}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"regexp"
 	"sort"
 	"strings"
@@ -42,7 +43,12 @@ type Result struct {
 	Consumer, ConsumerVersion string
 	Description               string
 	States                    []string
-	Passed                    bool
+	// Key is the interaction's V4 key (empty in older pacts), and Index its
+	// position in the pact: with Consumer and ConsumerVersion, they say
+	// which interaction this result is for.
+	Key    string
+	Index  int
+	Passed bool
 	// Pending is true when the interaction's pact is pending (never verified
 	// successfully by this provider) or work in progress.
 	Pending bool
@@ -74,23 +80,25 @@ func (v *Verification) Passed() bool {
 	return true
 }
 
-// Result returns the result of one consumer's interaction.
-func (v *Verification) Result(consumer, description string) (Result, bool) {
+// Result returns the result of one interaction of a consumer version's pact.
+func (v *Verification) Result(consumer, consumerVersion string, in Interaction) (Result, bool) {
 	for _, r := range v.Results {
-		if r.Consumer == consumer && r.Description == description {
+		if r.Consumer == consumer && r.ConsumerVersion == consumerVersion && r.Index == in.Index && r.Interaction().ID() == in.ID() {
 			return r, true
 		}
 	}
 	return Result{}, false
 }
 
-// Name is how reports name the interaction.
+// Interaction is the interaction this result is for.
+func (r Result) Interaction() Interaction {
+	return Interaction{Description: r.Description, ProviderStates: r.States, Key: r.Key, Index: r.Index}
+}
+
+// Name is how reports name the interaction: consumer, version, description
+// and provider states.
 func (r Result) Name() string {
-	s := r.Consumer + " " + r.ConsumerVersion + " → " + r.Description
-	if len(r.States) > 0 {
-		s += " (given " + strings.Join(r.States, ", ") + ")"
-	}
-	return s
+	return r.Consumer + " " + r.ConsumerVersion + " → " + InteractionName(r.Description, r.States)
 }
 
 // Explain says in words why the interaction failed: one line per mismatch with
@@ -134,7 +142,9 @@ func orNone(s string) string {
 }
 
 // Verify runs the Pact verifier (the real Pact FFI) against a running provider,
-// one pact at a time, and returns one result per interaction.
+// one pact at a time, and returns one result per interaction. A pact whose
+// interactions repeat a description is verified in parts (see verifierParts),
+// so that every result belongs to its own interaction.
 func Verify(ctx context.Context, req VerifyRequest) (*Verification, error) {
 	begin := time.Now()
 	v := &Verification{Provider: req.Provider, ProviderVersion: req.ProviderVersion}
@@ -143,9 +153,6 @@ func Verify(ctx context.Context, req VerifyRequest) (*Verification, error) {
 	}
 	var outputs []string
 	for _, e := range req.Pacts {
-		if err := ctx.Err(); err != nil {
-			return v, err
-		}
 		if e.Provider != req.Provider {
 			return v, fmt.Errorf("verify %s: %s is a pact with provider %s", req.Provider, e.Path, e.Provider)
 		}
@@ -153,31 +160,73 @@ func Verify(ctx context.Context, req VerifyRequest) (*Verification, error) {
 		if err != nil {
 			return v, err
 		}
-		out, err := pactffi.Verify(pactffi.Request{
-			Provider:        req.Provider,
-			ProviderVersion: req.ProviderVersion,
-			BaseURL:         req.BaseURL,
-			StatesURL:       req.StatesURL,
-			MessagesURL:     req.MessagesURL,
-			PactFiles:       []string{e.Path},
-			Quiet:           true,
-		})
-		outputs = append(outputs, out.Output)
-		if err != nil {
-			return v, fmt.Errorf("verify %s against %s %s: %w", req.Provider, e.Consumer, e.Version.Version, err)
+		parts := verifierParts(p)
+		for _, part := range parts {
+			if err := ctx.Err(); err != nil {
+				return v, err
+			}
+			file, cleanup, err := partFile(p, e.Path, part, len(parts))
+			if err != nil {
+				return v, fmt.Errorf("verify %s against %s %s: %w", req.Provider, e.Consumer, e.Version.Version, err)
+			}
+			out, err := pactffi.Verify(pactffi.Request{
+				Provider:        req.Provider,
+				ProviderVersion: req.ProviderVersion,
+				BaseURL:         req.BaseURL,
+				StatesURL:       req.StatesURL,
+				MessagesURL:     req.MessagesURL,
+				PactFiles:       []string{file},
+				Quiet:           true,
+			})
+			cleanup()
+			outputs = append(outputs, out.Output)
+			if err != nil {
+				return v, fmt.Errorf("verify %s against %s %s: %w", req.Provider, e.Consumer, e.Version.Version, err)
+			}
+			results, err := parseResults(out.JSON, part, e.Entry)
+			if err != nil {
+				return v, fmt.Errorf("verify %s: read the verifier's result: %w", req.Provider, err)
+			}
+			for i := range results {
+				results[i].Pending = e.Pending
+			}
+			v.Results = append(v.Results, results...)
 		}
-		results, err := parseResults(out.JSON, p, e.Entry)
-		if err != nil {
-			return v, fmt.Errorf("verify %s: read the verifier's result: %w", req.Provider, err)
-		}
-		for i := range results {
-			results[i].Pending = e.Pending
-		}
-		v.Results = append(v.Results, results...)
 	}
 	v.Output = strings.Join(outputs, "\n")
 	v.Duration = time.Since(begin)
 	return v, nil
+}
+
+// partFile is the pact file that holds part: the stored file itself when the
+// pact is verified whole, else a temporary file with only part's interactions.
+func partFile(p *Pact, path string, part []Interaction, parts int) (string, func(), error) {
+	if parts == 1 {
+		return path, func() {}, nil
+	}
+	indices := make([]int, len(part))
+	for i, in := range part {
+		indices[i] = in.Index
+	}
+	b, err := p.Subset(indices)
+	if err != nil {
+		return "", nil, err
+	}
+	f, err := os.CreateTemp("", "tandem-pact-*.json")
+	if err != nil {
+		return "", nil, fmt.Errorf("write a part of %s: %w", path, err)
+	}
+	cleanup := func() { os.Remove(f.Name()) }
+	if _, err := f.Write(b); err != nil {
+		f.Close()
+		cleanup()
+		return "", nil, fmt.Errorf("write a part of %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		cleanup()
+		return "", nil, fmt.Errorf("write a part of %s: %w", path, err)
+	}
+	return f.Name(), cleanup, nil
 }
 
 type ffiResult struct {
@@ -202,16 +251,22 @@ type ffiResult struct {
 	} `json:"interactionResults"`
 }
 
-// parseResults turns the FFI's JSON into one Result per interaction of p. An
-// interaction the verifier did not report counts as failed: silence is not a pass.
-func parseResults(doc []byte, p *Pact, e Entry) ([]Result, error) {
+// parseResults turns the FFI's JSON into one Result per interaction of a
+// verified part, whose descriptions are unique (verifierParts). An
+// interaction the verifier did not report counts as failed: silence is not a
+// pass.
+func parseResults(doc []byte, part []Interaction, e Entry) ([]Result, error) {
 	var fr ffiResult
 	if err := json.Unmarshal(doc, &fr); err != nil {
 		return nil, err
 	}
-	var results []Result
-	for _, in := range p.Interactions {
-		r := Result{Consumer: e.Consumer, ConsumerVersion: e.Version.Version, Description: in.Description, States: in.ProviderStates}
+	if len(part) == 0 {
+		return nil, errors.New("the pact has no interactions")
+	}
+	results := make([]Result, len(part))
+	for i, in := range part {
+		r := Result{Consumer: e.Consumer, ConsumerVersion: e.Version.Version, Description: in.Description,
+			States: in.ProviderStates, Key: in.Key, Index: in.Index}
 		reported := false
 		for _, ir := range fr.InteractionResults {
 			if ir.Description == in.Description {
@@ -221,31 +276,45 @@ func parseResults(doc []byte, p *Pact, e Entry) ([]Result, error) {
 			}
 		}
 		if !reported {
+			r.Passed = false
 			r.Problem = "the verifier did not report this interaction"
 		}
-		for _, fe := range fr.Errors {
-			if !strings.HasSuffix(fe.Interaction, " - "+in.Description) {
-				continue
-			}
-			r.Passed = false
-			if fe.Mismatch.Message != "" {
-				r.Problem = fe.Mismatch.Message
-			}
-			var ms []Mismatch
-			for _, m := range fe.Mismatch.Mismatches {
-				ms = append(ms, Mismatch{
-					Type: m.Type, Path: m.Path, Text: m.Mismatch,
-					Expected: text(m.Expected), Actual: text(m.Actual),
-				})
-			}
-			r.Mismatches = append(r.Mismatches, collapse(ms)...)
-		}
-		results = append(results, r)
+		results[i] = r
 	}
-	if len(results) == 0 {
-		return nil, errors.New("the pact has no interactions")
+	for _, fe := range fr.Errors {
+		i := errorOwner(fe.Interaction, part)
+		if i < 0 {
+			continue
+		}
+		r := &results[i]
+		r.Passed = false
+		if fe.Mismatch.Message != "" {
+			r.Problem = fe.Mismatch.Message
+		}
+		var ms []Mismatch
+		for _, m := range fe.Mismatch.Mismatches {
+			ms = append(ms, Mismatch{
+				Type: m.Type, Path: m.Path, Text: m.Mismatch,
+				Expected: text(m.Expected), Actual: text(m.Actual),
+			})
+		}
+		r.Mismatches = append(r.Mismatches, collapse(ms)...)
 	}
 	return results, nil
+}
+
+// errorOwner finds the interaction a verifier error names ("Verifying a pact
+// between C and P Given S - DESCRIPTION"): the one with the longest
+// description that ends the name, so that "a request" does not take the
+// errors of "an admin - a request". -1 when none does.
+func errorOwner(name string, part []Interaction) int {
+	owner := -1
+	for i, in := range part {
+		if strings.HasSuffix(name, " - "+in.Description) && (owner < 0 || len(in.Description) > len(part[owner].Description)) {
+			owner = i
+		}
+	}
+	return owner
 }
 
 var index = regexp.MustCompile(`\[\d+\]`)

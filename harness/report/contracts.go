@@ -52,7 +52,7 @@ func ContractMatrix(store *contract.Store, sys *system.System) ([]ContractRow, e
 						continue
 					}
 					row.Failed++
-					problem := in.Description
+					problem := in.Name()
 					if len(in.Problems) > 0 {
 						problem += ": " + in.Problems[0]
 					}

@@ -77,10 +77,18 @@ func describeProvider(sys *system.System, store *contract.Store, svc *system.Ser
 			if err != nil {
 				panic(err)
 			}
-			for _, in := range p.Interactions {
-				It(fmt.Sprintf("%s %s %s: %s", what, entry.Consumer, entry.Version.Version, in.Description), func() {
-					r, ok := verification.Result(entry.Consumer, in.Description)
-					Expect(ok).To(BeTrue(), "the verifier reported no result for %q", in.Description)
+			names := make([]string, len(p.Interactions))
+			for i, in := range p.Interactions {
+				names[i] = in.Name()
+			}
+			names = contract.Distinct(names)
+			for i, in := range p.Interactions {
+				// One spec per interaction, named by its description and
+				// provider states: a pact may repeat a description with other
+				// states, and each is its own interaction.
+				It(fmt.Sprintf("%s %s %s: %s", what, entry.Consumer, entry.Version.Version, names[i]), func() {
+					r, ok := verification.Result(entry.Consumer, entry.Version.Version, in)
+					Expect(ok).To(BeTrue(), "the verifier reported no result for %q", in.Name())
 					switch {
 					case !r.Passed && r.Pending:
 						Skip(r.Explain())
