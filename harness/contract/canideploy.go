@@ -16,6 +16,28 @@ type Row struct {
 	Status string `json:"status"`
 	// Detail is the first problem of a failed verification.
 	Detail string `json:"detail,omitempty"`
+	// Together is true when the other side of the row is not what the
+	// environment runs but a version released together with the pacticipant
+	// (ReleasedWith).
+	Together bool `json:"releasedTogether,omitempty"`
+	// Pending is true when the provider has never verified this pact's
+	// content successfully: a failure does not fail the provider's
+	// verification step, but the pair still cannot run together.
+	Pending bool `json:"pending,omitempty"`
+}
+
+// DeployOption qualifies a can-i-deploy question.
+type DeployOption func(*deployQuestion)
+
+type deployQuestion struct{ with map[string]string }
+
+// ReleasedWith says which versions of other pacticipants go to the
+// environment together with the one asked about (the services of a system,
+// as declared): a contract with one of them is checked against that version,
+// not against what the environment runs today, as the Pact Broker does when
+// can-i-deploy names several pacticipants.
+func ReleasedWith(versions map[string]string) DeployOption {
+	return func(q *deployQuestion) { q.with = versions }
 }
 
 // Row statuses.
@@ -42,7 +64,11 @@ type Answer struct {
 // as a consumer, every provider version deployed there must have verified its
 // pact; as a provider, it must have verified the pact of every consumer
 // version deployed there.
-func (s *Store) CanIDeploy(pacticipant, version, environment string) (*Answer, error) {
+func (s *Store) CanIDeploy(pacticipant, version, environment string, opts ...DeployOption) (*Answer, error) {
+	var q deployQuestion
+	for _, o := range opts {
+		o(&q)
+	}
 	a := &Answer{Pacticipant: pacticipant, Version: version, Environment: environment}
 	all, err := s.List()
 	if err != nil {
@@ -51,6 +77,12 @@ func (s *Store) CanIDeploy(pacticipant, version, environment string) (*Answer, e
 	deployed, err := s.Deployed(environment)
 	if err != nil {
 		return nil, err
+	}
+	together := map[string]bool{}
+	for name, v := range q.with {
+		if name != pacticipant && v != "" {
+			deployed[name], together[name] = v, true
+		}
 	}
 	if !s.knows(pacticipant, version) {
 		a.Deployable = "unknown"
@@ -62,13 +94,13 @@ func (s *Store) CanIDeploy(pacticipant, version, environment string) (*Answer, e
 		if e.Consumer != pacticipant || e.Version.Version != version {
 			continue
 		}
-		row := Row{Consumer: e.Consumer, ConsumerVersion: version, Provider: e.Provider}
+		row := Row{Consumer: e.Consumer, ConsumerVersion: version, Provider: e.Provider, Together: together[e.Provider]}
 		pv, ok := deployed[e.Provider]
 		if !ok {
 			row.Status = ProviderNotDeployed
 		} else {
 			row.ProviderVersion = pv
-			row.Status, row.Detail = s.status(e, pv)
+			row.Status, row.Detail, row.Pending = s.status(e, pv)
 		}
 		a.Rows = append(a.Rows, row)
 	}
@@ -77,8 +109,8 @@ func (s *Store) CanIDeploy(pacticipant, version, environment string) (*Answer, e
 		if e.Provider != pacticipant || deployed[e.Consumer] != e.Version.Version {
 			continue
 		}
-		row := Row{Consumer: e.Consumer, ConsumerVersion: e.Version.Version, Provider: pacticipant, ProviderVersion: version}
-		row.Status, row.Detail = s.status(e, version)
+		row := Row{Consumer: e.Consumer, ConsumerVersion: e.Version.Version, Provider: pacticipant, ProviderVersion: version, Together: together[e.Consumer]}
+		row.Status, row.Detail, row.Pending = s.status(e, version)
 		a.Rows = append(a.Rows, row)
 	}
 	sort.SliceStable(a.Rows, func(i, j int) bool {
@@ -91,27 +123,43 @@ func (s *Store) CanIDeploy(pacticipant, version, environment string) (*Answer, e
 	return a, nil
 }
 
-// status is how providerVersion's verification of pact e stands.
-func (s *Store) status(e Entry, providerVersion string) (string, string) {
+// status is how providerVersion's verification of pact e stands, the first
+// problem of a failure, and whether the pact is pending for the provider.
+func (s *Store) status(e Entry, providerVersion string) (string, string, bool) {
 	r, err := readRecord(s.recordPath(VerificationRecord{
 		Provider: e.Provider, ProviderVersion: providerVersion, Consumer: e.Consumer, ConsumerVersion: e.Version.Version,
 	}))
 	if err != nil || r.PactSHA != e.SHA {
-		return NeverVerified, ""
+		return NeverVerified, "", false
 	}
 	if r.Success {
-		return Verified, ""
+		return Verified, "", false
 	}
+	verified, err := s.verifiedSHAs(e.Provider)
+	pending := err == nil && !verified[e.SHA]
 	for _, in := range r.Interactions {
 		if !in.Passed {
 			detail := in.Name()
 			if len(in.Problems) > 0 {
 				detail += ": " + in.Problems[0]
 			}
-			return Failed, detail
+			return Failed, detail, pending
 		}
 	}
-	return Failed, ""
+	return Failed, "", pending
+}
+
+// with says, for a row whose other side is released together with
+// pacticipant, that it is: ", and catalog 1.1 is released with it".
+func (r Row) with(pacticipant string) string {
+	if !r.Together {
+		return ""
+	}
+	other := r.Provider + " " + r.ProviderVersion
+	if r.Provider == pacticipant {
+		other = r.Consumer + " " + r.ConsumerVersion
+	}
+	return ", and " + other + " is released with it"
 }
 
 func verdict(a *Answer) (string, string) {
@@ -122,9 +170,13 @@ func verdict(a *Answer) (string, string) {
 		}
 		switch r.Status {
 		case Failed:
-			bad = append(bad, fmt.Sprintf("%s %s's verification of %s %s failed (%s)", r.Provider, r.ProviderVersion, r.Consumer, r.ConsumerVersion, r.Detail))
+			detail := r.Detail
+			if r.Pending {
+				detail = "a pending pact, so the provider's own build passed: " + detail
+			}
+			bad = append(bad, fmt.Sprintf("%s %s's verification of %s %s failed (%s)%s", r.Provider, r.ProviderVersion, r.Consumer, r.ConsumerVersion, detail, r.with(a.Pacticipant)))
 		default:
-			bad = append(bad, fmt.Sprintf("%s %s has never verified the pact of %s %s", r.Provider, r.ProviderVersion, r.Consumer, r.ConsumerVersion))
+			bad = append(bad, fmt.Sprintf("%s %s has never verified the pact of %s %s%s", r.Provider, r.ProviderVersion, r.Consumer, r.ConsumerVersion, r.with(a.Pacticipant)))
 		}
 	}
 	switch {

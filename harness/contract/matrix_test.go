@@ -12,6 +12,9 @@ func verification(provider, version string, passed bool, consumerVersion string)
 	v := &Verification{Provider: provider, ProviderVersion: version}
 	for _, d := range []string{"a request for a product that does not exist", "a request for all products", "a request for product p-1"} {
 		r := Result{Consumer: "gateway", ConsumerVersion: consumerVersion, Description: d, Passed: true}
+		if d == "a request for product p-1" {
+			r.States = []string{"product p-1 has stock 5"}
+		}
 		if d == "a request for product p-1" && !passed {
 			r.Passed = false
 			r.Mismatches = []Mismatch{{Type: "BodyMismatch", Path: "$", Text: "Actual map is missing the following keys: name"}}
@@ -202,5 +205,50 @@ func mustPublish(t *testing.T, s *Store, version, branch, file string) {
 	t.Helper()
 	if _, err := s.Publish("gateway", version, PublishOptions{Branch: branch}, file); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// A consumer version whose pending pact fails against the provider version
+// released with it cannot go, though the provider's build passed; without the
+// provider released with it, the answer stands on what is deployed.
+func TestCanIDeployReleasedWith(t *testing.T) {
+	s := newStore(t)
+	mustPublish(t, s, "1.0", "main", "testdata/gateway-catalog.json")
+	pacts, _ := s.Select("catalog", nil, time.Time{})
+	if !pacts[0].Pending {
+		t.Fatal("a pact nobody verified is not pending")
+	}
+	if err := s.Record(verification("catalog", "1.1", false, "1.0"), "main", pacts); err != nil {
+		t.Fatal(err)
+	}
+	alone, err := s.CanIDeploy("gateway", "1.0", "production")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if alone.Deployable != "yes" || alone.Rows[0].Status != ProviderNotDeployed {
+		t.Errorf("gateway 1.0 alone to an empty production = %+v", alone)
+	}
+	system := map[string]string{"gateway": "1.0", "catalog": "1.1", "catalog-db": "15"}
+	for _, who := range []struct{ name, version string }{{"gateway", "1.0"}, {"catalog", "1.1"}} {
+		a, err := s.CanIDeploy(who.name, who.version, "production", ReleasedWith(system))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Deployable != "no" || len(a.Rows) != 1 || !a.Rows[0].Together || !a.Rows[0].Pending || a.Rows[0].Status != Failed {
+			t.Fatalf("%s %s released with the system = %+v", who.name, who.version, a)
+		}
+		for _, want := range []string{"catalog 1.1's verification of gateway 1.0 failed", "a pending pact", "a request for product p-1 (given product p-1 has stock 5)", "is released with it"} {
+			if !strings.Contains(a.Reason, want) {
+				t.Errorf("%s: reason %q does not contain %q", who.name, a.Reason, want)
+			}
+		}
+	}
+	// Once catalog 1.2 verifies it, the system with catalog 1.2 can go.
+	if err := s.Record(verification("catalog", "1.2", true, "1.0"), "main", pacts); err != nil {
+		t.Fatal(err)
+	}
+	system["catalog"] = "1.2"
+	if a, _ := s.CanIDeploy("gateway", "1.0", "production", ReleasedWith(system)); a.Deployable != "yes" || a.Rows[0].ProviderVersion != "1.2" {
+		t.Errorf("gateway 1.0 with catalog 1.2 = %+v", a)
 	}
 }
