@@ -13,9 +13,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/diff"
+	"github.com/tandem-harness/tandem/harness/load"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/internal/docker"
 )
 
 // The HTML reports are compared byte for byte with testdata/*.golden.html,
@@ -233,6 +236,187 @@ func TestDiffMarkdownShowsEachEndpointsRequestCount(t *testing.T) {
 	} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("diff.md has no row %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// canaryOutcome is a canary whose GET /products/{id} is half as slow again
+// and fails more often, with no resource readings: a Fail, a group without
+// data, a proportion and continuous metrics.
+func canaryOutcome() *canary.Outcome {
+	var samples []load.Sample
+	for i := range 300 {
+		for _, side := range []load.Side{load.Baseline, load.Canary} {
+			ep := []string{"GET /products", "GET /products/{id}"}[i%2]
+			ms := 2 + (i*7919)%13
+			status := 200
+			if ep == "GET /products/{id}" && side == load.Canary {
+				ms = ms * 3 / 2
+				if i%25 == 1 {
+					status = 503
+				}
+			}
+			if ep == "GET /products/{id}" && side == load.Baseline && i == 101 {
+				status = 503
+			}
+			samples = append(samples, load.Sample{Side: side, Endpoint: ep, Latency: time.Duration(ms) * time.Millisecond, Status: status,
+				At: t0.Add(time.Duration(i) * 5 * time.Millisecond)})
+		}
+	}
+	o := &canary.Outcome{Service: "catalog", Images: [2]string{"tandem.local/shop-catalog:1.0", "tandem.local/shop-catalog:1.1"}, StartedAt: t0,
+		Samples: samples, Sent: [2]int{300, 300}, WarmupSent: [2]int{40, 40}, Elapsed: 31 * time.Second, Usage: [2][]docker.Usage{}}
+	o.Scorecard = canary.Judge(canary.DefaultConfig(), canary.Inputs("catalog", samples, o.Usage))
+	return o
+}
+
+var (
+	groupRow  = regexp.MustCompile(`<tr><td>([^<]+)</td><td class="num">([^<]+)</td><td class="num">([^<]+)</td><td>(\d+) pass, (\d+) high, (\d+) low, (\d+) no data`)
+	countCell = regexp.MustCompile(`<td>(baseline|canary)</td><td class="num">(\d+)</td>`)
+	scoreText = regexp.MustCompile(`— score ([0-9.]+)/100\.`)
+)
+
+func TestCanaryHTMLGolden(t *testing.T) {
+	o := canaryOutcome()
+	var b bytes.Buffer
+	if err := report.CanaryHTML(&b, o); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "canary.golden.html", b.Bytes())
+
+	page := b.String()
+	sc := o.Scorecard
+	if sc.Verdict != canary.VerdictFail || len(sc.Metrics) != 4 {
+		t.Fatalf("the input judges %s with %d metrics, want a Fail with 4: %s", sc.Verdict, len(sc.Metrics), sc.Reason)
+	}
+	// The score as the scorer kept it, not rounded to a whole number.
+	if m := scoreText.FindStringSubmatch(page); m == nil {
+		t.Error("no score in the verdict")
+	} else if got, _ := strconv.ParseFloat(m[1], 64); got != sc.Score {
+		t.Errorf("the verdict reads score %v, the scorecard's is %v", got, sc.Score)
+	}
+	// Each group: its score, or "no data" for a group that takes no part in
+	// the score (not a score of 0), its weight and its metrics' classes.
+	groups := groupRow.FindAllStringSubmatch(page, -1)
+	if len(groups) != len(sc.Groups) {
+		t.Fatalf("%d group rows, want %d", len(groups), len(sc.Groups))
+	}
+	sawNoData := false
+	for i, g := range sc.Groups {
+		row := groups[i]
+		wantScore := strconv.FormatFloat(g.Score, 'f', -1, 64)
+		if !g.HasData {
+			wantScore, sawNoData = "no data", true
+		}
+		counts := fmt.Sprintf("%d %d %d %d", g.Pass, g.High, g.Low, g.NoData)
+		if row[1] != g.Name || row[2] != wantScore || row[3] != strconv.FormatFloat(g.Weight, 'f', -1, 64) || strings.Join(row[4:8], " ") != counts {
+			t.Errorf("group row %q, want %s score %s weight %v counts %s", row[0], g.Name, wantScore, g.Weight, counts)
+		}
+	}
+	if !sawNoData {
+		t.Error("the input has no group without data")
+	}
+	// Each metric's sample counts, baseline then canary.
+	cells := countCell.FindAllStringSubmatch(page, -1)
+	if len(cells) != 2*len(sc.Metrics) {
+		t.Fatalf("%d count cells, want %d", len(cells), 2*len(sc.Metrics))
+	}
+	for i, m := range sc.Metrics {
+		if cells[2*i][2] != strconv.Itoa(m.Baseline.Count) || cells[2*i+1][2] != strconv.Itoa(m.Canary.Count) {
+			t.Errorf("%s: counts read %s and %s, want %d and %d", m.Name, cells[2*i][2], cells[2*i+1][2], m.Baseline.Count, m.Canary.Count)
+		}
+	}
+	for _, want := range []string{
+		`<td class="num">300 requests (+40 warm-up, not judged)</td>`,
+		`<th>98 % interval of the shift</th>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("canary.html does not contain %q", want)
+		}
+	}
+}
+
+// TestCanaryHTMLShowsNoNumberTheJudgeDidNotCompute: a metric without data
+// has no mean, interval or effect, and a rate has no percentiles; the judge
+// leaves zeros (and an effect of 1) there, which must not read as
+// measurements.
+func TestCanaryHTMLShowsNoNumberTheJudgeDidNotCompute(t *testing.T) {
+	o := canaryOutcome()
+	var only []load.Sample
+	for _, s := range o.Samples {
+		if s.Endpoint == "GET /products" || s.Side == load.Baseline {
+			only = append(only, s) // GET /products/{id} has no canary samples
+		}
+	}
+	o.Samples = only
+	o.Scorecard = canary.Judge(canary.DefaultConfig(), canary.Inputs("catalog", only, o.Usage))
+	var b bytes.Buffer
+	if err := report.CanaryHTML(&b, o); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	noData, rates := 0, 0
+	for _, m := range o.Scorecard.Metrics {
+		i := strings.Index(page, "<code>"+m.Name+"</code>")
+		if i < 0 {
+			t.Fatalf("no row for %s", m.Name)
+		}
+		row := page[i:]
+		row = row[:strings.Index(row, "</tr>\n<tr>")]
+		switch {
+		case m.Classification == canary.NoData:
+			noData++
+			none := `<td class="num">–</td><td class="num">–</td><td class="num">–</td><td class="num">–</td>` // mean, p50, p95, p99
+			if !strings.Contains(row, `<td rowspan="2" class="num">–</td><td rowspan="2" class="num">–</td>`) || !strings.Contains(row, none) {
+				t.Errorf("%s has no data, but its row shows a mean, percentile, interval or effect: %s", m.Name, row)
+			}
+		case strings.HasPrefix(m.Name, "errors "):
+			rates++
+			want := fmt.Sprintf(`<td class="num">%d</td><td class="num">%s %%</td><td class="num">–</td><td class="num">–</td><td class="num">–</td>`,
+				m.Baseline.Count, strconv.FormatFloat(m.Baseline.Mean*100, 'f', 2, 64))
+			if !strings.Contains(row, want) {
+				t.Errorf("%s: the baseline's rate in percent and no percentiles (%s) not in %s", m.Name, want, row)
+			}
+		}
+	}
+	if noData != 2 || rates != 1 {
+		t.Errorf("the input has %d metrics without data and %d rates with data, want 2 and 1", noData, rates)
+	}
+}
+
+func TestReleaseHTMLGolden(t *testing.T) {
+	dir, r := loadFixture(t)
+	b, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report.golden.html", b)
+
+	page := string(b)
+	// The parallel run's table: T is the endpoint's request count (18), not
+	// the run's (39).
+	if len(r.Diffs) != 1 || len(r.Diffs[0].Reported) != 1 {
+		t.Fatalf("the fixture's parallel run: %+v", r.Diffs)
+	}
+	f := r.Diffs[0].Reported[0]
+	if want := fmt.Sprintf(`<td class="num">%d</td><td class="num">%d</td><td class="num">18</td>`, f.Raw, f.Noise); !strings.Contains(page, want) {
+		t.Errorf("report.html has no row with R=%d, N=%d, T=18 (%s)", f.Raw, f.Noise, want)
+	}
+	for _, want := range []string{
+		// Overview: counts from the matrix and the suites.
+		`✘ 5 pacts: 2 verified, 1 failed, 1 pending, 1 never verified; 3 interactions checked, 1 failed`,
+		`✘ 1 journey passed, 1 failed`,
+		`<a href="#failures">Failures (2)</a>`,
+		// The contract matrix's cell for the failing pair.
+		`<span class="muted">2 interaction(s), 1 failed · this run</span>`,
+		// The canary: score and requests per side.
+		`Pass — score 100/100.`,
+		`(400 requests)`,
+		// The e2e suite and a trace.
+		`<p class="fail">1 passed, 1 failed, in 23s.`,
+		`Logged by orders, catalog, gateway: 7 line(s), merged in time order.`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html does not contain %q", want)
 		}
 	}
 }

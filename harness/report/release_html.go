@@ -50,6 +50,8 @@ var releaseFuncs = template.FuncMap{
 	},
 	"verdictClass": func(v canary.Verdict) string { return strings.ToLower(string(v)) },
 	"num":          num,
+	"score":        score,
+	"metricRows":   metricRows,
 	"pct":          func(f float64) string { return fmt.Sprintf("%.1f", f) },
 	"mark": func(s string) string {
 		return map[string]string{"pass": "✔", "fail": "✘", "warn": "⚠", "skip": "–"}[s]
@@ -139,12 +141,12 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 {{range .Canaries}}
 <h3 id="{{.Anchor}}">{{.Name}}</h3>
 {{$sc := .Outcome.Scorecard}}
-<p class="verdict {{verdictClass $sc.Verdict}}"><strong>{{$sc.Verdict}} — score {{printf "%.0f" $sc.Score}}/100.</strong> {{$sc.Reason}}</p>
+<p class="verdict {{verdictClass $sc.Verdict}}"><strong>{{$sc.Verdict}} — score {{score $sc.Score}}/100.</strong> {{$sc.Reason}}</p>
 <p class="muted">baseline <code>{{index .Outcome.Images 0}}</code> ({{index .Outcome.Sent 0}} requests) · canary <code>{{index .Outcome.Images 1}}</code> ({{index .Outcome.Sent 1}} requests){{with .Link}} · <a href="{{.Href}}">full report</a>{{end}}</p>
 {{range .Outcome.Died}}{{if .}}<p class="bad">{{.}}</p>{{end}}{{end}}
 {{range $sc.Warnings}}<p class="warn">⚠ {{.}}</p>{{end}}
 <div class="scroll"><table class="wide"><tr><th>metric</th><th>class</th><th>baseline mean · p95</th><th>canary mean · p95</th><th>shift interval</th><th>why</th></tr>
-{{range $sc.Metrics}}<tr><td><code>{{.Name}}</code></td><td class="{{if eq (print .Classification) "Pass"}}pass{{else if eq (print .Classification) "NoData"}}warn{{else}}fail{{end}}">{{.Classification}}</td><td class="num">{{num .Baseline.Mean}} · {{num .Baseline.P95}}</td><td class="num">{{num .Canary.Mean}} · {{num .Canary.P95}}</td><td class="num">{{num (index .Interval 0)}} … {{num (index .Interval 1)}} {{.Unit}}</td><td>{{.Reason}}</td></tr>{{end}}
+{{range metricRows $sc.Metrics}}<tr><td><code>{{.Name}}</code></td><td class="{{if eq (print .Classification) "Pass"}}pass{{else if eq (print .Classification) "NoData"}}warn{{else}}fail{{end}}">{{.Classification}}</td><td class="num">{{.Base.Mean}} · {{.Base.P95}}</td><td class="num">{{.Can.Mean}} · {{.Can.P95}}</td><td class="num">{{.Interval}}</td><td>{{.Reason}}</td></tr>{{end}}
 </table></div>
 <div class="charts">{{range .Charts}}<div>{{.}}</div>{{end}}</div>
 {{else}}<p class="muted">No canary in this run.</p>{{end}}
@@ -172,7 +174,7 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 </section>
 
 {{define "suite"}}
-<p class="{{if .Passed}}pass{{else}}fail{{end}}">{{.Passes}} passed, {{len .Failures}} failed, in {{dur .Duration}}.{{with .Logs}} Service logs: <a href="{{.Href}}">{{.Text}}</a>{{end}}</p>
+<p class="{{if .Passed}}pass{{else}}fail{{end}}">{{.Passes}} passed, {{len .Failures}} failed{{with .Skips}}, {{.}} skipped{{end}}, in {{dur .Duration}}.{{with .Logs}} Service logs: <a href="{{.Href}}">{{.Text}}</a>{{end}}</p>
 <div class="scroll"><table class="wide"><tr><th>spec</th><th>result</th><th>took</th></tr>
 {{range .Specs}}<tr><td>{{if .Failure}}<a href="#{{.Failure}}">{{.Name}}</a>{{else}}{{.Name}}{{end}}</td><td class="{{specClass .State}}">{{.State}}</td><td class="num">{{dur .Duration}}</td></tr>{{end}}
 </table></div>
