@@ -414,6 +414,10 @@ func TestReleaseHTMLGolden(t *testing.T) {
 		// The e2e suite and a trace.
 		`<p class="fail">1 passed, 1 failed, in 23s.`,
 		`Logged by orders, catalog, gateway: 7 line(s), merged in time order.`,
+		// Timing: a step of 4 ms is not "0s", and each part's share of the
+		// run (41 s of 3 min 12 s) is written, not only drawn.
+		`<li class="pass">publish pacts (4ms):`,
+		`<td class="sub">Contracts suite</td><td class="num">41s</td><td class="num">21.4 %</td>`,
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report.html does not contain %q", want)

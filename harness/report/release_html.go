@@ -12,7 +12,7 @@ import (
 
 var releaseFuncs = template.FuncMap{
 	"dur":     fmtDur,
-	"stepdur": func(d Duration) string { return time.Duration(d).Round(100 * time.Millisecond).String() },
+	"stepdur": func(d Duration) string { return fmtDur(time.Duration(d)) },
 	"clock": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -162,8 +162,8 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 
 <section id="timing">
 <h2>How long each part took</h2>
-<div class="scroll"><table class="wide timing"><tr><th>part</th><th>took</th><th>share of the run</th></tr>
-{{range .Timing}}<tr><td{{if .Sub}} class="sub"{{end}}>{{.Name}}</td><td class="num">{{dur .Duration}}</td><td><div class="bar"><span style="width: {{pct .Percent}}%"></span></div></td></tr>{{end}}
+<div class="scroll"><table class="wide timing"><tr><th>part</th><th>took</th><th colspan="2">share of the run</th></tr>
+{{range .Timing}}<tr><td{{if .Sub}} class="sub"{{end}}>{{.Name}}</td><td class="num">{{dur .Duration}}</td><td class="num">{{pct .Percent}} %</td><td><div class="bar"><span style="width: {{pct .Percent}}%"></span></div></td></tr>{{end}}
 </table></div>
 {{with .Steps}}<h3>Steps</h3><ul>{{range .}}<li class="{{if .Passed}}pass{{else}}fail{{end}}">{{.Name}} ({{stepdur .Duration}}): {{.Detail}}</li>{{end}}</ul>{{end}}
 </section>
