@@ -5,6 +5,8 @@ import (
 	"html"
 	"html/template"
 	"io"
+	"math"
+	"strconv"
 	"strings"
 
 	"github.com/tandem-harness/tandem/harness/diff"
@@ -14,7 +16,11 @@ import (
 // DiffVerdict says in one sentence what a parallel run found.
 func DiffVerdict(o *parallelrun.Outcome) string {
 	r := o.Report
-	lost := strings.Join(o.Summary.Describe(), "; ")
+	caveats := o.Summary.Describe()
+	if n := r.Overflow.Fields; n > 0 {
+		caveats = append(caveats, fmt.Sprintf("%d difference(s) in fields past the collector's limit (maxFields) were not judged", n))
+	}
+	lost := strings.Join(caveats, "; ")
 	switch {
 	case o.Summary.Aborted != "":
 		return "The run stopped early: " + o.Summary.Aborted
@@ -37,7 +43,7 @@ func DiffVerdict(o *parallelrun.Outcome) string {
 }
 
 var diffTmpl = template.Must(template.New("diff").Funcs(template.FuncMap{
-	"pct":       func(f float64) string { return fmt.Sprintf("%.2f %%", f) },
+	"pct":       formatPct,
 	"highlight": highlight,
 	"exchange": func(r diff.Report, id int) *diff.Exchange {
 		for i := range r.Exchanges {
@@ -62,13 +68,14 @@ var diffTmpl = template.Must(template.New("diff").Funcs(template.FuncMap{
 </table></div>
 {{range .Outcome.Summary.Describe}}<p class="bad">{{.}}</p>{{end}}
 {{range .Outcome.Report.Ignored}}<p class="muted">ignore rule <code>{{.Rule}}</code> dropped {{.Raw}} raw and {{.Noise}} noise difference(s)</p>{{end}}
+{{with .Outcome.Report.Overflow}}{{if .Endpoints}}<p class="warn">{{.Endpoints}} request(s) went to endpoints past the collector's limit (maxEndpoints) and are counted together under <code>(other endpoints)</code>.</p>{{end}}{{if .Fields}}<p class="warn">{{.Fields}} difference(s) in fields past the collector's limit (maxFields) were counted but not judged.</p>{{end}}{{if .Examples}}<p class="muted">{{.Examples}} example(s) were not kept: the memory for examples (maxExampleMemory) was spent.</p>{{end}}{{end}}
 {{$r := .Outcome.Report}}
-{{range $r.Endpoints}}
+{{range $r.Endpoints}}{{$e := .}}
 <h2 id="{{.Endpoint}}">{{.Endpoint}}</h2>
-<p>{{.Requests}} request(s), the candidate differed in {{.Differing}}; {{.Reported}} field(s) reported.</p>
+<p>{{.Requests}} request(s), the candidate differed in {{.Differing}}; {{.Reported}} field(s) reported.{{with .OverflowFields}} {{.}} difference(s) in fields past the collector's limit were not judged.{{end}}</p>
 {{with reported .Fields}}
 <div class="scroll"><table><tr><th>field</th><th>R (raw)</th><th>N (noise)</th><th>T</th><th>|R−N|/(R+N)</th><th>|R−N|/T</th><th>why</th></tr>
-{{range .}}<tr><td><code>{{.Path}}</code></td><td class="num">{{.Raw}}</td><td class="num">{{.Noise}}</td><td class="num">{{$.T}}</td><td class="num">{{pct .RelativePercent}}</td><td class="num">{{pct .AbsolutePercent}}</td><td>{{.Reason}}</td></tr>{{end}}
+{{range .}}<tr><td><code>{{.Path}}</code></td><td class="num">{{.Raw}}</td><td class="num">{{.Noise}}</td><td class="num">{{$e.Requests}}</td><td class="num">{{pct .RelativePercent}}</td><td class="num">{{pct .AbsolutePercent}}</td><td>{{.Reason}}</td></tr>{{end}}
 </table></div>
 {{range .}}{{$f := .}}
 <h3>{{.Path}}: examples</h3>
@@ -76,9 +83,9 @@ var diffTmpl = template.Must(template.New("diff").Funcs(template.FuncMap{
 <details {{if eq $i 0}}open{{end}}><summary>{{.Request.Method}} <code>{{.Request.Path}}{{if .Request.Query}}?{{.Request.Query}}{{end}}</code> — primary <mark>{{$ex.Primary}}</mark> → candidate <mark>{{$ex.Candidate}}</mark>{{if $ex.SecondaryDiffers}} (secondary {{$ex.Secondary}}){{end}}</summary>
 {{if .Request.Body.Text}}<pre>{{.Request.Body.Text}}</pre>{{end}}
 <div class="triple">
-<div><strong>primary</strong> {{.Primary.Status}} {{.Primary.Error}}<pre>{{highlight .Primary.Body.Text $ex.Primary}}</pre><span class="muted">{{.Primary.Body.Note}}</span></div>
-<div><strong>secondary</strong> {{.Secondary.Status}} {{.Secondary.Error}}<pre>{{highlight .Secondary.Body.Text $ex.Secondary}}</pre><span class="muted">{{.Secondary.Body.Note}}</span></div>
-<div><strong>candidate</strong> {{.Candidate.Status}} {{.Candidate.Error}}<pre>{{highlight .Candidate.Body.Text $ex.Candidate}}</pre><span class="muted">{{.Candidate.Body.Note}}</span></div>
+<div><strong>primary</strong> {{with .Primary.Status}}{{.}}{{end}} {{.Primary.Error}}<pre>{{highlight .Primary.Body.Text $ex.Primary}}</pre><span class="muted">{{.Primary.Body.Note}}</span></div>
+<div><strong>secondary</strong> {{with .Secondary.Status}}{{.}}{{end}} {{.Secondary.Error}}<pre>{{highlight .Secondary.Body.Text $ex.Secondary}}</pre><span class="muted">{{.Secondary.Body.Note}}</span></div>
+<div><strong>candidate</strong> {{with .Candidate.Status}}{{.}}{{end}} {{.Candidate.Error}}<pre>{{highlight .Candidate.Body.Text $ex.Candidate}}</pre><span class="muted">{{.Candidate.Body.Note}}</span></div>
 </div></details>
 {{end}}{{end}}{{end}}
 {{end}}
@@ -90,6 +97,14 @@ var diffTmpl = template.Must(template.New("diff").Funcs(template.FuncMap{
 {{end}}
 {{end}}
 `))
+
+// formatPct shows a percentage to the precision the diff report keeps (four
+// decimal places), without trailing zeros: "100 %", "0.03 %", "0.0325 %". A
+// fixed two places would show a reported 0.0325 % as 0.03 %, no more than
+// the absolute threshold it exceeds.
+func formatPct(f float64) string {
+	return strconv.FormatFloat(math.Round(f*1e4)/1e4, 'f', -1, 64) + " %"
+}
 
 func filter(fs []diff.FieldReport, reported bool) []diff.FieldReport {
 	var out []diff.FieldReport
@@ -120,7 +135,6 @@ type diffPage struct {
 	Verdict        string
 	Clean          bool
 	RelPct, AbsPct float64
-	T              int64
 }
 
 // DiffHTML writes the self-contained HTML report of a parallel run.
@@ -150,7 +164,7 @@ func DiffMarkdown(w io.Writer, o *parallelrun.Outcome) error {
 			if len(f.Examples) > 0 {
 				ex = fmt.Sprintf("%s → %s", value(f.Examples[0].Primary), value(f.Examples[0].Candidate))
 			}
-			fmt.Fprintf(w, "| `%s` | %d | %d | %d | %.2f %% | %.2f %% | %s |\n", md(f.Path), f.Raw, f.Noise, e.Requests, f.RelativePercent, f.AbsolutePercent, ex)
+			fmt.Fprintf(w, "| `%s` | %d | %d | %d | %s | %s | %s |\n", md(f.Path), f.Raw, f.Noise, e.Requests, formatPct(f.RelativePercent), formatPct(f.AbsolutePercent), ex)
 		}
 		fmt.Fprintln(w)
 	}

@@ -69,6 +69,9 @@ type SuiteView struct {
 	Specs    []SpecView
 	Failures []*FailureView
 	Passes   int
+	// Skips counts the specs that were skipped or pending: neither passed
+	// nor failed.
+	Skips int
 	// Logs links to the suite's environment's logs, when it said where they are.
 	Logs *Link
 }
@@ -294,6 +297,8 @@ func suiteView(dir string, rep types.Report, res *results, red *redact.Redactor)
 			spec.Failure = f.Anchor
 		} else if sr.State == types.SpecStatePassed {
 			sv.Passes++
+		} else if sr.State.Is(types.SpecStateSkipped | types.SpecStatePending) {
+			sv.Skips++
 		}
 		sv.Specs = append(sv.Specs, spec)
 	}
@@ -457,7 +462,7 @@ func parts(r *Release, suites map[string]*SuiteView) []Part {
 		kp.State = "pass"
 		var rs []string
 		for _, c := range r.Canaries {
-			rs = append(rs, fmt.Sprintf("%s: %s (score %.0f)", c.Name, c.Outcome.Scorecard.Verdict, c.Outcome.Scorecard.Score))
+			rs = append(rs, fmt.Sprintf("%s: %s (score %s)", c.Name, c.Outcome.Scorecard.Verdict, score(c.Outcome.Scorecard.Score)))
 			kp.State = worse(kp.State, c.State)
 		}
 		if sv != nil {
@@ -491,6 +496,9 @@ func suitePart(name, anchor string, sv *SuiteView, noun string) Part {
 	}
 	p.State, p.Duration = state(sv.Passed), sv.Duration
 	p.Result = fmt.Sprintf("%s passed, %d failed", count(sv.Passes, noun), len(sv.Failures))
+	if sv.Skips > 0 {
+		p.Result += fmt.Sprintf(", %d skipped", sv.Skips)
+	}
 	return p
 }
 
@@ -552,9 +560,9 @@ func sentence(r *Release) string {
 	}
 	for _, k := range r.Canaries {
 		if k.State == "warn" {
-			ok = append(ok, fmt.Sprintf("%s's canary is marginal (score %.0f) and needs a look", k.Name, k.Outcome.Scorecard.Score))
+			ok = append(ok, fmt.Sprintf("%s's canary is marginal (score %s) and needs a look", k.Name, score(k.Outcome.Scorecard.Score)))
 		} else {
-			ok = append(ok, fmt.Sprintf("%s's canary passed (score %.0f)", k.Name, k.Outcome.Scorecard.Score))
+			ok = append(ok, fmt.Sprintf("%s's canary passed (score %s)", k.Name, score(k.Outcome.Scorecard.Score)))
 		}
 	}
 	if len(r.Deploy) > 0 {

@@ -12,7 +12,7 @@ import (
 
 var releaseFuncs = template.FuncMap{
 	"dur":     fmtDur,
-	"stepdur": func(d Duration) string { return time.Duration(d).Round(100 * time.Millisecond).String() },
+	"stepdur": func(d Duration) string { return fmtDur(time.Duration(d)) },
 	"clock": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -50,6 +50,8 @@ var releaseFuncs = template.FuncMap{
 	},
 	"verdictClass": func(v canary.Verdict) string { return strings.ToLower(string(v)) },
 	"num":          num,
+	"score":        score,
+	"metricRows":   metricRows,
 	"pct":          func(f float64) string { return fmt.Sprintf("%.1f", f) },
 	"mark": func(s string) string {
 		return map[string]string{"pass": "✔", "fail": "✘", "warn": "⚠", "skip": "–"}[s]
@@ -139,12 +141,12 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 {{range .Canaries}}
 <h3 id="{{.Anchor}}">{{.Name}}</h3>
 {{$sc := .Outcome.Scorecard}}
-<p class="verdict {{verdictClass $sc.Verdict}}"><strong>{{$sc.Verdict}} — score {{printf "%.0f" $sc.Score}}/100.</strong> {{$sc.Reason}}</p>
+<p class="verdict {{verdictClass $sc.Verdict}}"><strong>{{$sc.Verdict}} — score {{score $sc.Score}}/100.</strong> {{$sc.Reason}}</p>
 <p class="muted">baseline <code>{{index .Outcome.Images 0}}</code> ({{index .Outcome.Sent 0}} requests) · canary <code>{{index .Outcome.Images 1}}</code> ({{index .Outcome.Sent 1}} requests){{with .Link}} · <a href="{{.Href}}">full report</a>{{end}}</p>
 {{range .Outcome.Died}}{{if .}}<p class="bad">{{.}}</p>{{end}}{{end}}
 {{range $sc.Warnings}}<p class="warn">⚠ {{.}}</p>{{end}}
 <div class="scroll"><table class="wide"><tr><th>metric</th><th>class</th><th>baseline mean · p95</th><th>canary mean · p95</th><th>shift interval</th><th>why</th></tr>
-{{range $sc.Metrics}}<tr><td><code>{{.Name}}</code></td><td class="{{if eq (print .Classification) "Pass"}}pass{{else if eq (print .Classification) "NoData"}}warn{{else}}fail{{end}}">{{.Classification}}</td><td class="num">{{num .Baseline.Mean}} · {{num .Baseline.P95}}</td><td class="num">{{num .Canary.Mean}} · {{num .Canary.P95}}</td><td class="num">{{num (index .Interval 0)}} … {{num (index .Interval 1)}} {{.Unit}}</td><td>{{.Reason}}</td></tr>{{end}}
+{{range metricRows $sc.Metrics}}<tr><td><code>{{.Name}}</code></td><td class="{{if eq (print .Classification) "Pass"}}pass{{else if eq (print .Classification) "NoData"}}warn{{else}}fail{{end}}">{{.Classification}}</td><td class="num">{{.Base.Mean}} · {{.Base.P95}}</td><td class="num">{{.Can.Mean}} · {{.Can.P95}}</td><td class="num">{{.Interval}}</td><td>{{.Reason}}</td></tr>{{end}}
 </table></div>
 <div class="charts">{{range .Charts}}<div>{{.}}</div>{{end}}</div>
 {{else}}<p class="muted">No canary in this run.</p>{{end}}
@@ -160,8 +162,8 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 
 <section id="timing">
 <h2>How long each part took</h2>
-<div class="scroll"><table class="wide timing"><tr><th>part</th><th>took</th><th>share of the run</th></tr>
-{{range .Timing}}<tr><td{{if .Sub}} class="sub"{{end}}>{{.Name}}</td><td class="num">{{dur .Duration}}</td><td><div class="bar"><span style="width: {{pct .Percent}}%"></span></div></td></tr>{{end}}
+<div class="scroll"><table class="wide timing"><tr><th>part</th><th>took</th><th colspan="2">share of the run</th></tr>
+{{range .Timing}}<tr><td{{if .Sub}} class="sub"{{end}}>{{.Name}}</td><td class="num">{{dur .Duration}}</td><td class="num">{{pct .Percent}} %</td><td><div class="bar"><span style="width: {{pct .Percent}}%"></span></div></td></tr>{{end}}
 </table></div>
 {{with .Steps}}<h3>Steps</h3><ul>{{range .}}<li class="{{if .Passed}}pass{{else}}fail{{end}}">{{.Name}} ({{stepdur .Duration}}): {{.Detail}}</li>{{end}}</ul>{{end}}
 </section>
@@ -172,7 +174,7 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 </section>
 
 {{define "suite"}}
-<p class="{{if .Passed}}pass{{else}}fail{{end}}">{{.Passes}} passed, {{len .Failures}} failed, in {{dur .Duration}}.{{with .Logs}} Service logs: <a href="{{.Href}}">{{.Text}}</a>{{end}}</p>
+<p class="{{if .Passed}}pass{{else}}fail{{end}}">{{.Passes}} passed, {{len .Failures}} failed{{with .Skips}}, {{.}} skipped{{end}}, in {{dur .Duration}}.{{with .Logs}} Service logs: <a href="{{.Href}}">{{.Text}}</a>{{end}}</p>
 <div class="scroll"><table class="wide"><tr><th>spec</th><th>result</th><th>took</th></tr>
 {{range .Specs}}<tr><td>{{if .Failure}}<a href="#{{.Failure}}">{{.Name}}</a>{{else}}{{.Name}}{{end}}</td><td class="{{specClass .State}}">{{.State}}</td><td class="num">{{dur .Duration}}</td></tr>{{end}}
 </table></div>

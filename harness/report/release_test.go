@@ -1,12 +1,16 @@
 package report_test
 
 import (
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/report"
 )
@@ -170,4 +174,45 @@ func stripVolatile(s string) string {
 		s = re.ReplaceAllString(s, []string{"<dur>", "<run>", "127.0.0.1:<port>", "<request-id>"}[i])
 	}
 	return s
+}
+
+// TestSuitesCountSkippedSpecs: a suite's skipped and pending specs neither
+// passed nor failed; the overview and the suite's section count them.
+func TestSuitesCountSkippedSpecs(t *testing.T) {
+	dir := t.TempDir()
+	spec := func(text string, state types.SpecState) types.SpecReport {
+		return types.SpecReport{LeafNodeType: types.NodeTypeIt, ContainerHierarchyTexts: []string{"payments"}, LeafNodeText: text,
+			State: state, StartTime: t0, EndTime: t0.Add(time.Second), RunTime: time.Second}
+	}
+	b, err := json.Marshal([]types.Report{{SuiteDescription: "Resilience", SuitePath: "/repo/suites/resilience", SuiteSucceeded: false,
+		StartTime: t0, RunTime: 9 * time.Second, SpecReports: types.SpecReports{
+			spec("falls back", types.SpecStatePassed),
+			spec("retries", types.SpecStateFailed),
+			spec("survives a partition", types.SpecStateSkipped),
+			spec("survives a restart", types.SpecStatePending),
+		}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeText(t, filepath.Join(dir, report.GinkgoFile), string(b))
+	r, err := report.Write(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var part string
+	for _, p := range r.Parts {
+		if p.Name == "Resilience" {
+			part = p.Result
+		}
+	}
+	if part != "1 spec passed, 1 failed, 2 skipped" {
+		t.Errorf("overview says %q, want 1 passed, 1 failed, 2 skipped", part)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "1 passed, 1 failed, 2 skipped, in 9s."; !strings.Contains(string(page), want) {
+		t.Errorf("report.html does not say %q", want)
+	}
 }
