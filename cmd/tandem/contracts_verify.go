@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 	"text/tabwriter"
@@ -25,7 +26,7 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 	dir := fs.String("dir", "contracts", "the contract store `folder`")
 	provider := fs.String("provider", "", "the provider's `name` (a service of the system)")
 	version := fs.String("provider-version", "", "the provider `version` (default: its image tag in the system file)")
-	branch := fs.String("branch", contract.MainBranch, "the provider version's `branch`")
+	branch := fs.String("branch", "", "the provider version's `branch` (default: from CI variables or git, as for publish)")
 	file := fs.String("f", "compose.yaml", "the system's Compose `file`")
 	baseURL := fs.String("base-url", "", "verify a provider already running at this `URL` instead of starting it")
 	statesURL := fs.String("provider-states-url", "", "with --base-url: the provider-state `URL` (default from x-tandem when -f names the provider)")
@@ -119,7 +120,14 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 		return err
 	}
 	v.Print(stdout)
-	if err := store.Record(v, *branch, pacts); err != nil {
+	b := contract.Branch{Name: *branch, Source: "--branch"}
+	if b.Name == "" {
+		b = contract.DetectBranch(ctx, ".", os.Getenv)
+	}
+	if b.Name != "" {
+		fmt.Fprintf(stdout, "provider branch: %s (from %s)\n", b.Name, b.Source)
+	}
+	if err := store.Record(v, b.Name, pacts); err != nil {
 		return err
 	}
 	path := *junitPath

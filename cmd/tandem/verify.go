@@ -23,7 +23,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&cfg.System, "f", cfg.System, "the system's Compose `file`")
 	fs.StringVar(&cfg.Contracts, "contracts", cfg.Contracts, "the contract store `folder`")
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")
-	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on")
+	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on (default: each consumer's main branch)")
 	fs.StringVar(&cfg.Environment, "environment", cfg.Environment, "the `environment` can-i-deploy checks the system's versions against")
 	suites := fs.String("suites", strings.Join(cfg.Suites, ","), "comma-separated `suites` under suites/ to run, in order")
 	if err := fs.Parse(args); err != nil {

@@ -126,7 +126,7 @@ func TestInteropWithIndependentPactTools(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := store.Publish("shop-web", "1.0.0", contract.PublishOptions{Branch: contract.MainBranch}, pactFile)
+		res, err := store.Publish("shop-web", "1.0.0", contract.PublishOptions{Branch: contract.DefaultMainBranch}, pactFile)
 		if err != nil {
 			t.Fatalf("publish the pact-js pact: %v", err)
 		}
@@ -239,7 +239,7 @@ func publishGatewayPact(t *testing.T) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := store.Publish("gateway", "1.0", contract.PublishOptions{Branch: contract.MainBranch}, "testdata/gateway-catalog.json")
+	res, err := store.Publish("gateway", "1.0", contract.PublishOptions{Branch: contract.DefaultMainBranch}, "testdata/gateway-catalog.json")
 	if err != nil {
 		t.Fatal(err)
 	}

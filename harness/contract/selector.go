@@ -7,9 +7,6 @@ import (
 	"time"
 )
 
-// MainBranch is the branch the mainBranch selector picks.
-const MainBranch = "main"
-
 // Selector is a consumer version selector, as in the Pact Broker.
 type Selector struct {
 	MainBranch         bool
@@ -93,12 +90,20 @@ func (s *Store) Select(provider string, selectors []Selector, wipSince time.Time
 	}
 	for _, sel := range selectors {
 		switch {
-		case sel.MainBranch || sel.Branch != "":
-			branch := sel.Branch
-			if sel.MainBranch {
-				branch = MainBranch
+		case sel.MainBranch:
+			main := map[string]string{}
+			for _, e := range mine {
+				if _, ok := main[e.Consumer]; !ok {
+					if main[e.Consumer], err = s.MainBranch(e.Consumer); err != nil {
+						return nil, err
+					}
+				}
 			}
-			for _, e := range latestPerConsumer(mine, func(e Entry) bool { return e.Version.Branch == branch }) {
+			for _, e := range latestPerConsumer(mine, func(e Entry) bool { return e.Version.Branch == main[e.Consumer] }) {
+				pick(e, sel.String(), false)
+			}
+		case sel.Branch != "":
+			for _, e := range latestPerConsumer(mine, func(e Entry) bool { return e.Version.Branch == sel.Branch }) {
 				pick(e, sel.String(), false)
 			}
 		default:

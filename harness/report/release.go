@@ -112,6 +112,9 @@ type ContractsView struct {
 	Cells  map[string]map[string]*ContractCell
 	Counts map[string]int
 	Suite  *SuiteView
+	// Pending are the pending pacts that fail: Pact does not let them fail
+	// the provider's verification, and the report names each of them.
+	Pending []ContractRow
 }
 
 // Versioned is a pacticipant with its version.
@@ -336,6 +339,9 @@ func contractsView(res *results, suite *SuiteView) ContractsView {
 		}
 		v.Cells[row.Consumer][row.Provider] = cell
 		v.Counts[row.Status]++
+		if row.Status == ContractPending {
+			v.Pending = append(v.Pending, row)
+		}
 	}
 	sort.Slice(v.Consumers, func(i, j int) bool { return v.Consumers[i].Name < v.Consumers[j].Name })
 	sort.Slice(v.Providers, func(i, j int) bool { return v.Providers[i].Name < v.Providers[j].Name })
@@ -415,6 +421,9 @@ func parts(r *Release, suites map[string]*SuiteView) []Part {
 		cp.State = "pass"
 		cp.Result = fmt.Sprintf("%d verified, %d failed, %d pending, %d never verified",
 			c.Counts[ContractVerified], c.Counts[ContractFailed], c.Counts[ContractPending], c.Counts[ContractNeverVerified])
+		if len(c.Pending) > 0 {
+			cp.State = "warn"
+		}
 		if c.Counts[ContractFailed] > 0 || c.Counts[ContractNeverVerified] > 0 {
 			cp.State = "fail"
 		}
@@ -516,6 +525,7 @@ func sentence(r *Release) string {
 	} else if n := c.Counts[ContractFailed] + c.Counts[ContractNeverVerified]; n > 0 && len(r.Steps) == 0 {
 		why = append(why, fmt.Sprintf("%s not verified", count(n, "contract")))
 	}
+	pending := pendingSentence(c.Pending)
 	if e := r.E2E; e != nil && len(e.Failures) > 0 {
 		why = append(why, fmt.Sprintf("%s failed (%s)", count(len(e.Failures), "end-to-end journey"), clip(e.Failures[0].Title, 90)))
 	}
@@ -546,6 +556,9 @@ func sentence(r *Release) string {
 		if len(why) > 3 {
 			why = append(why[:3], count(len(why)-3, "more problem"))
 		}
+		if pending != "" { // every failing pending pact is named, always
+			why = append(why, pending)
+		}
 		return "No-go: " + joinAnd(why) + "."
 	}
 	var ok []string
@@ -568,10 +581,28 @@ func sentence(r *Release) string {
 	if len(r.Deploy) > 0 {
 		ok = append(ok, "can-i-deploy says yes")
 	}
-	if len(ok) == 0 {
-		return "Go: every step passed."
+	but := ""
+	if pending != "" {
+		but = "; but " + pending + ", which does not fail the provider's verification (Pact's pending rule) and must be fixed before that consumer version is released"
 	}
-	return "Go: " + joinAnd(ok) + "."
+	if len(ok) == 0 {
+		return "Go: every step passed" + but + "."
+	}
+	return "Go: " + joinAnd(ok) + but + "."
+}
+
+// pendingSentence names every pending pact that fails, with its first
+// problem: "the pending pact of gateway 1.1 with catalog 1.1 fails (…)".
+func pendingSentence(rows []ContractRow) string {
+	var each []string
+	for _, row := range rows {
+		s := fmt.Sprintf("the pending pact of %s %s with %s %s fails", row.Consumer, row.ConsumerVersion, row.Provider, row.ProviderVersion)
+		if len(row.Problems) > 0 {
+			s += " (" + clip(row.Problems[0], 120) + ")"
+		}
+		each = append(each, s)
+	}
+	return joinAnd(each)
 }
 
 func timing(r *Release, suites []*SuiteView) []TimingRow {

@@ -71,7 +71,7 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 <header id="top">
 <h1>Release report</h1>
 <p class="muted">Run of {{when .StartedAt}}{{if .Duration}}, took {{dur .Duration}}{{end}}.</p>
-<p id="verdict" class="verdict {{if .Go}}pass{{else}}fail{{end}}"><strong class="big">{{if .Go}}GO{{else}}NO-GO{{end}}</strong> {{.Sentence}}</p>
+<p id="verdict" class="verdict {{if not .Go}}fail{{else if .Contracts.Pending}}warn{{else}}pass{{end}}"><strong class="big">{{if .Go}}GO{{else}}NO-GO{{end}}</strong> {{.Sentence}}</p>
 <nav><a href="#parts">Overview</a>{{if .Failures}} <a href="#failures">Failures ({{len .Failures}})</a>{{end}} <a href="#contracts">Contracts</a> <a href="#e2e">End-to-end</a> <a href="#parallel-run">Parallel run</a> <a href="#canary">Canary</a>{{range .Others}} <a href="#{{.Anchor}}">{{.Name}}</a>{{end}} <a href="#timing">Timing</a> <a href="#files">Files</a></nav>
 </header>
 
@@ -102,7 +102,11 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 {{range $p := $v.Providers}}{{with cell $v.Cells $c.Name $p.Name}}<td class="{{statusClass .Status}}">{{if .Failure}}<a href="#{{.Failure}}">{{.Status}}</a>{{else}}{{.Status}}{{end}}<br><span class="muted">{{.Interactions}} interaction(s){{if .Failed}}, {{.Failed}} failed{{end}}{{if .ThisRun}} · this run{{end}}</span></td>{{else}}<td class="muted">–</td>{{end}}{{end}}</tr>
 {{end}}</table></div>
 <p class="muted">verified: {{index .Counts "verified"}} · failed: {{index .Counts "failed"}} · pending (failing, but never verified, so not blocking): {{index .Counts "pending"}} · never verified: {{index .Counts "never verified"}}</p>
-{{range .Rows}}{{if .Problems}}<p class="bad">{{.Provider}} {{.ProviderVersion}} ← {{.Consumer}} {{.ConsumerVersion}}: {{index .Problems 0}}</p>{{end}}{{end}}
+{{range .Rows}}{{if and .Problems (ne .Status "pending")}}<p class="bad">{{.Provider}} {{.ProviderVersion}} ← {{.Consumer}} {{.ConsumerVersion}}: {{index .Problems 0}}</p>{{end}}{{end}}
+{{with .Pending}}<div id="pending-pacts" class="warn"><h3>Pending pacts that fail</h3>
+<p>Pact's pending rule: a pact its provider has never verified does not fail the provider's verification. These fail, so the consumer version that published each cannot be released with this provider version.</p>
+<ul>{{range .}}<li><b>{{.Consumer}} {{.ConsumerVersion}}</b> → <b>{{.Provider}} {{.ProviderVersion}}</b>: {{.Failed}} of {{.Interactions}} interaction(s) fail
+<ul>{{range .Problems}}<li><code>{{.}}</code></li>{{end}}</ul></li>{{end}}</ul></div>{{end}}
 {{else if .Recorded}}<p class="muted">No provider of this system has pacts in the contract store.</p>
 {{else}}<p class="muted">No contract matrix was recorded in this run.</p>{{end}}
 {{with .Suite}}{{range .Failures}}{{template "failure" .}}{{end}}{{end}}

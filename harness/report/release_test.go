@@ -33,7 +33,7 @@ func TestVerdictIsOneSentenceNamingTheFailures(t *testing.T) {
 	if r.Go {
 		t.Fatal("a run with failures is a go")
 	}
-	want := "No-go: 1 contract interaction failed (provider catalog honours gateway 1.0: a request for product p-1) and 1 end-to-end journey failed (paying for an order confirms a paid order and notifies the customer)."
+	want := "No-go: 1 contract interaction failed (provider catalog honours gateway 1.0: a request for product p-1), 1 end-to-end journey failed (paying for an order confirms a paid order and notifies the customer) and the pending pact of orders 1.1 with payments 1.0 fails."
 	if r.Sentence != want {
 		t.Errorf("sentence\n got %q\nwant %q", r.Sentence, want)
 	}

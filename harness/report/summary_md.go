@@ -19,11 +19,23 @@ func SummaryMarkdown(w io.Writer, r *Release, base string) error {
 	verdict := "❌ NO-GO"
 	if r.Go {
 		verdict = "✅ GO"
+		if len(r.Contracts.Pending) > 0 {
+			verdict = "⚠️ GO, with failing pending pacts"
+		}
 	}
 	fmt.Fprintf(w, "## Tandem release report: %s\n\n%s\n\n", verdict, mdText(r.Sentence))
 	fmt.Fprintf(w, "| part | result | took |\n|---|---|---|\n")
 	for _, p := range r.Parts {
 		fmt.Fprintf(w, "| [%s](%s#%s) | %s %s | %s |\n", md(p.Name), report, p.Anchor, mdMark(p.State), md(p.Result), mdDur(p))
+	}
+	if pending := r.Contracts.Pending; len(pending) > 0 {
+		fmt.Fprintf(w, "\n### Pending pacts that fail\n\nThey do not fail their provider's verification (Pact's pending rule); the consumer version cannot be released with that provider version until they pass.\n\n")
+		for _, row := range pending {
+			fmt.Fprintf(w, "- [%s %s → %s %s](%s#pending-pacts): %d of %d interaction(s) fail\n", md(row.Consumer), md(row.ConsumerVersion), md(row.Provider), md(row.ProviderVersion), report, row.Failed, row.Interactions)
+			for _, p := range row.Problems {
+				fmt.Fprintf(w, "  - %s\n", md(gist(p)))
+			}
+		}
 	}
 	if len(r.Failures) > 0 {
 		fmt.Fprintf(w, "\n### Failures\n\n")

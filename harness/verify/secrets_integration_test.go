@@ -95,7 +95,7 @@ func TestNoSecretReachesWhatTandemWrites(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := store.Publish("gateway", "9.9", contract.PublishOptions{Branch: contract.MainBranch}, pactFile); err != nil {
+		if _, err := store.Publish("gateway", "9.9", contract.PublishOptions{Branch: contract.DefaultMainBranch}, pactFile); err != nil {
 			t.Fatal(err)
 		}
 		pacts, err := store.Select("catalog", nil, time.Time{})
@@ -121,7 +121,7 @@ func TestNoSecretReachesWhatTandemWrites(t *testing.T) {
 			t.Fatal("the verification passed; the test needs its mismatch (the order id the catalog does not return)")
 		}
 		report.RedactVerification(v)
-		if err := store.Record(v, contract.MainBranch, pacts); err != nil {
+		if err := store.Record(v, contract.DefaultMainBranch, pacts); err != nil {
 			t.Fatal(err)
 		}
 		if err := junit.Write(filepath.Join(out, "contracts-catalog.xml"), v.JUnit()); err != nil {

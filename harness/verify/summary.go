@@ -26,6 +26,10 @@ type Summary struct {
 	Steps     []Step    `json:"steps"`
 	Suites    []Suite   `json:"suites"`
 	Failures  []Failure `json:"failures"`
+	// PendingFailures names every pending pact that fails: Pact's pending
+	// rule keeps it from failing its provider's verification, so it is said
+	// here, not counted as a mere skipped spec.
+	PendingFailures []string `json:"pendingFailures,omitempty"`
 	// Deploy holds can-i-deploy's answers for the system's services.
 	Deploy []contract.Answer `json:"canIDeploy,omitempty"`
 	JUnit  string            `json:"junit,omitempty"`
@@ -106,6 +110,21 @@ func (s *Summary) write(path string) error {
 	return atomicfile.Write(path, append(b, '\n'))
 }
 
+// notePending records the matrix's failing pending pacts.
+func (s *Summary) notePending(rows []report.ContractRow) {
+	for _, row := range rows {
+		if row.Status != report.ContractPending {
+			continue
+		}
+		line := fmt.Sprintf("the pending pact of %s %s with %s %s fails %d of %d interaction(s)",
+			row.Consumer, row.ConsumerVersion, row.Provider, row.ProviderVersion, row.Failed, row.Interactions)
+		if len(row.Problems) > 0 {
+			line += ": " + strings.Join(row.Problems, "; ")
+		}
+		s.PendingFailures = append(s.PendingFailures, line)
+	}
+}
+
 // Print writes the summary for people: the verdict, each step, each suite, and
 // each failure's message.
 func (s *Summary) Print(w io.Writer, out string) {
@@ -133,6 +152,9 @@ func (s *Summary) Print(w io.Writer, out string) {
 			}
 			fmt.Fprintf(w, "        %s  %-10s %d spec(s), %d failed, %d skipped, %s\n", mark, su.Name, su.Specs, su.Failed, su.Skipped, time.Duration(su.Duration).Round(100*time.Millisecond))
 		}
+	}
+	for _, p := range s.PendingFailures {
+		fmt.Fprintf(w, "\n  PENDING %s\n    (Pact's pending rule: this does not fail the provider's verification; the consumer version cannot be released with this provider version)\n", p)
 	}
 	for _, f := range s.Failures {
 		fmt.Fprintf(w, "\n  FAILED %s › %s\n    %s\n    at %s\n", f.Suite, f.Spec, strings.ReplaceAll(f.Message, "\n", "\n    "), f.Location)

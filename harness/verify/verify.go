@@ -36,7 +36,8 @@ type Config struct {
 	Out string
 	// Suites are the suite folders under suites/ to run, in order.
 	Suites []string
-	// Branch is the branch consumer pacts are published on.
+	// Branch is the branch consumer pacts are published on; empty: each
+	// consumer's main branch (see tandem contracts create-or-update-pacticipant).
 	Branch string
 	// Environment is where can-i-deploy asks whether the system's service
 	// versions can go.
@@ -62,7 +63,6 @@ func DefaultConfig() Config {
 		Contracts:   "contracts",
 		Out:         "out",
 		Suites:      []string{"contracts", "e2e", "parallelrun", "canary", "resilience"},
-		Branch:      "main",
 		Environment: "production",
 		ReportURL:   os.Getenv("TANDEM_REPORT_URL"),
 		Verbose:     os.Getenv("TANDEM_VERBOSE") == "1",
@@ -105,11 +105,13 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		// report are reported, and the run's verdict stands.
 		var full *atomicfile.DiskFullError
 		if sys != nil {
-			if err := writeMatrix(sys, store, out); errors.As(err, &full) {
+			rows, err := writeMatrix(sys, store, out)
+			if errors.As(err, &full) {
 				return sum, err
 			} else if err != nil {
 				fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
 			}
+			sum.notePending(rows)
 		}
 		sum.Report = filepath.Join(cfg.Out, report.ReportFile)
 		if err := sum.write(filepath.Join(out, report.SummaryFile)); err != nil {
@@ -166,16 +168,16 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 
 // writeMatrix writes the contract matrix of the system, from the store as
 // this run left it, to OUT/contracts/matrix.json for the report.
-func writeMatrix(sys *system.System, storeDir, out string) error {
+func writeMatrix(sys *system.System, storeDir, out string) ([]report.ContractRow, error) {
 	store, err := contract.Open(storeDir)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	rows, err := report.ContractMatrix(store, sys)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return report.WriteContractMatrix(out, rows)
+	return rows, report.WriteContractMatrix(out, rows)
 }
 
 // appendStepSummary appends summary.md to the GitHub Actions job summary
@@ -204,15 +206,20 @@ func appendStepSummary(md string) error {
 }
 
 // canIDeploy asks, for every service of the system that the store knows as a
-// pacticipant, whether its version can go to the environment.
+// pacticipant, whether its version can go to the environment together with
+// the other services' versions: the system as declared is what is released.
 func canIDeploy(sys *system.System, storeDir, environment string, sum *Summary) (string, error) {
 	store, err := contract.Open(storeDir)
 	if err != nil {
 		return "", err
 	}
+	together := map[string]string{}
+	for _, name := range sys.Names() {
+		together[name] = sys.Services[name].Version()
+	}
 	var answers, refusals []string
 	for _, name := range sys.Names() {
-		a, err := store.CanIDeploy(name, sys.Services[name].Version(), environment)
+		a, err := store.CanIDeploy(name, sys.Services[name].Version(), environment, contract.ReleasedWith(together))
 		if err != nil {
 			return "", err
 		}
@@ -283,7 +290,13 @@ func publish(sys *system.System, storeDir, branch, dir string) (string, error) {
 			return "", fmt.Errorf("pact %s: its consumer is not a service of the system: %w", f, err)
 		}
 		version := svc.Version()
-		res, err := store.Publish(p.Consumer, version, contract.PublishOptions{Branch: branch, Pacticipants: sys.Names(), Source: sys.File}, f)
+		b := branch
+		if b == "" { // the system as declared is what its consumers' main branch holds
+			if b, err = store.MainBranch(p.Consumer); err != nil {
+				return "", err
+			}
+		}
+		res, err := store.Publish(p.Consumer, version, contract.PublishOptions{Branch: b, Pacticipants: sys.Names(), Source: sys.File}, f)
 		if errors.Is(err, contract.ErrConflict) {
 			return "", fmt.Errorf("%w\nThe consumer tests of %s now expect something else than its published pact. Give %s a new version (its image tag in %s) and run make verify again, or, if %s %s was never released, republish: tandem contracts publish --force --consumer %s --version %s %s",
 				err, p.Consumer, p.Consumer, sys.File, p.Consumer, version, p.Consumer, version, f)

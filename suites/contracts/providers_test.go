@@ -45,7 +45,7 @@ var _ = func() bool {
 func describeProvider(sys *system.System, store *contract.Store, svc *system.Service, pacts []contract.Selected) {
 	// Ordered: the environment and the verification run once, in BeforeAll.
 	// ContinueOnFailure: every interaction is reported, not only the first failure.
-	Describe("provider "+svc.Name, Ordered, ContinueOnFailure, Label("contract"), func() {
+	Describe("provider "+svc.Name, Ordered, ContinueOnFailure, Label("contract", "provider-"+svc.Name), func() {
 		var verification *contract.Verification
 
 		BeforeAll(func(ctx SpecContext) {
@@ -65,7 +65,9 @@ func describeProvider(sys *system.System, store *contract.Store, svc *system.Ser
 			AddReportEntry("verifier output", verification.Output, ReportEntryVisibilityFailureOrVerbose)
 			// The store remembers the outcome: it decides what is pending next
 			// time, and what can-i-deploy answers.
-			Expect(store.Record(verification, contract.MainBranch, pacts)).To(Succeed())
+			branch, err := store.MainBranch(svc.Name)
+			Expect(err).NotTo(HaveOccurred())
+			Expect(store.Record(verification, branch, pacts)).To(Succeed())
 		}, NodeTimeout(5*time.Minute))
 
 		for _, entry := range pacts {
