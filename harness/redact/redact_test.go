@@ -293,3 +293,25 @@ func TestLineKeepsAMissingSecretFileErrorAsItIs(t *testing.T) {
 		}
 	}
 }
+
+// A string whose content is JSON (Ginkgo's report entries keep their value
+// as JSON in a string) is redacted as JSON, and stays valid JSON: a header
+// value that runs to the end of a line must not swallow its closing quote.
+func TestJSONStringsKeepsEmbeddedJSONValid(t *testing.T) {
+	inner, _ := json.Marshal("Verifying a pact\n  Mismatch with header 'Authorization': Expected 'Bearer s3cr3t'\n{\"password\":\"hunter2\"}\ndone")
+	outer, _ := json.Marshal(map[string]any{"Value": map[string]string{"AsJSON": string(inner)}})
+	for name, redactFn := range map[string]func([]byte) []byte{"JSONStrings": redact.New().JSONStrings, "JSON": redact.New().JSON} {
+		got := redactFn(outer)
+		var doc struct{ Value struct{ AsJSON string } }
+		if err := json.Unmarshal(got, &doc); err != nil {
+			t.Fatalf("%s: %v: %s", name, err, got)
+		}
+		var text string
+		if err := json.Unmarshal([]byte(doc.Value.AsJSON), &text); err != nil {
+			t.Fatalf("%s: the embedded JSON is no longer valid: %v: %s", name, err, doc.Value.AsJSON)
+		}
+		if want := "Verifying a pact\n  Mismatch with header 'Authorization': [redacted]\n{\"password\":\"[redacted]\"}\ndone"; text != want {
+			t.Errorf("%s: embedded text\n got %q\nwant %q", name, text, want)
+		}
+	}
+}

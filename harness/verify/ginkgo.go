@@ -26,13 +26,15 @@ func redactGinkgoReport(path string) ([]types.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the suites' report: %w", err)
 	}
+	// Written before it is read back: whatever fails next, the report on
+	// disk holds no secret.
 	b = redact.Default().JSONStrings(b)
+	if err := atomicfile.Write(path, b); err != nil {
+		return nil, err
+	}
 	var reports []types.Report
 	if err := json.Unmarshal(b, &reports); err != nil {
 		return nil, fmt.Errorf("read the suites' report %s: %w", path, err)
-	}
-	if err := atomicfile.Write(path, b); err != nil {
-		return nil, err
 	}
 	return reports, nil
 }
