@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/tandem-harness/tandem/harness/redact"
@@ -21,16 +22,16 @@ func Redact(v *Verification) *Verification {
 	}
 	red := redact.Default()
 	c := *v
-	c.Output = red.Text(v.Output)
+	c.Output = verifierText(red, v.Output)
 	c.Results = make([]Result, len(v.Results))
 	for i, r := range v.Results {
-		r.Problem = red.Text(r.Problem)
+		r.Problem = verifierText(red, r.Problem)
 		r.Mismatches = make([]Mismatch, len(v.Results[i].Mismatches))
 		for j, m := range v.Results[i].Mismatches {
 			if red.Secret(lastField(m.Path)) {
 				m.Expected, m.Actual, m.Text = redact.Mark, redact.Mark, "the values differ ("+redact.Mark+")"
 			} else {
-				m.Expected, m.Actual, m.Text = string(red.JSON([]byte(m.Expected))), string(red.JSON([]byte(m.Actual))), red.Text(m.Text)
+				m.Expected, m.Actual, m.Text = string(red.JSON([]byte(m.Expected))), string(red.JSON([]byte(m.Actual))), verifierText(red, m.Text)
 			}
 			r.Mismatches[j] = m
 		}
@@ -50,4 +51,40 @@ func Redact(v *Verification) *Verification {
 func lastField(path string) string {
 	path = strings.TrimRight(path, "]0123456789*[")
 	return path[strings.LastIndexAny(path, ".[")+1:]
+}
+
+var (
+	// mismatchPathRE finds the path of a mismatch in the verifier's words:
+	// "$.user.password -> Expected 'a' (String) to be equal to 'b' (String)".
+	mismatchPathRE = regexp.MustCompile(`(\$\S*)\s+->\s+`)
+	// quotedNameRE finds a quoted name: 'X-Api-Key', "Authorization".
+	quotedNameRE = regexp.MustCompile(`'([A-Za-z_][A-Za-z0-9_.\-]*)'|"([A-Za-z_][A-Za-z0-9_.\-]*)"`)
+	quotedRE     = regexp.MustCompile(`'[^']*'|"[^"]*"`)
+)
+
+// verifierText redacts the verifier's words line by line: a mismatch at a
+// secret path loses what it says about the values, and after a quoted secret
+// name (a header 'X-Api-Key' with value '…') every quoted value on the line
+// becomes the mark; then the text is redacted as redact.Text does.
+func verifierText(red *redact.Redactor, s string) string {
+	if s == "" {
+		return s
+	}
+	lines := strings.Split(s, "\n")
+	for i, line := range lines {
+		if m := mismatchPathRE.FindStringSubmatchIndex(line); m != nil && red.Secret(lastField(line[m[2]:m[3]])) {
+			lines[i] = line[:m[1]] + "the values differ (" + redact.Mark + ")"
+			continue
+		}
+		for _, m := range quotedNameRE.FindAllStringSubmatchIndex(line, -1) {
+			name := line[m[0]+1 : m[1]-1] // without its quotes
+			if red.Secret(name) {
+				lines[i] = line[:m[1]] + quotedRE.ReplaceAllStringFunc(line[m[1]:], func(q string) string {
+					return q[:1] + redact.Mark + q[:1]
+				})
+				break
+			}
+		}
+	}
+	return red.Text(strings.Join(lines, "\n"))
 }

@@ -18,7 +18,12 @@ func quotingVerification() *Verification {
 	return &Verification{
 		Provider: "catalog", ProviderVersion: "1.0",
 		Output: "Verifying a pact between gateway and catalog\n  returns a response which has a matching body (FAILED)\n" +
-			"    $.session -> Expected 'Bearer tk-expected' but received 'Bearer tk-actual'\n",
+			"    $.session -> Expected 'Bearer tk-expected' but received 'Bearer tk-actual'\n" +
+			"    $.user.password -> Expected 'pw-expected' (String) to be equal to 'pw-actual' (String)\n" +
+			"    includes headers\n        \"X-Api-Key\" with value \"k-expected\" (FAILED)\n" +
+			"    1.2) includes header 'X-Api-Key' with value 'k-expected'\n" +
+			"           Mismatch with header 'X-Api-Key': Expected 'k-expected' to be equal to 'k-actual'\n" +
+			"    $.name -> Expected 'Espresso cup' (String) to be equal to 'Espresso' (String)\n",
 		Results: []Result{{
 			Consumer: "gateway", ConsumerVersion: "1.0", Description: "a request for product p-1",
 			Problem: "provider state change failed: POST /_tandem/provider-states with Authorization: Bearer tk-state",
@@ -36,7 +41,7 @@ func quotingVerification() *Verification {
 	}
 }
 
-var quotedSecrets = []string{"tk-expected", "tk-actual", "tk-state", "pw-expected", "pw-actual", "tk-list", "tk-header", "dXNlcjpwYXNz"}
+var quotedSecrets = []string{"tk-expected", "tk-actual", "tk-state", "pw-expected", "pw-actual", "tk-list", "tk-header", "dXNlcjpwYXNz", "k-expected", "k-actual"}
 
 // TestRecordStoresNoSecretTheVerifierQuoted gives Store.Record a verification
 // that nobody redacted: no file of the store may hold what it quoted.
@@ -103,6 +108,16 @@ func TestRedactMasksWhatTheVerifierQuotedAndKeepsTheRest(t *testing.T) {
 	}
 	if m[2].Actual != `{"name":"Espresso cup"}` || m[2].Text != "Actual map is missing the following keys: tokens" {
 		t.Errorf("an ordinary mismatch changed: %+v", m[2])
+	}
+	for _, want := range []string{
+		"    $.user.password -> the values differ ([redacted])\n",
+		"    1.2) includes header 'X-Api-Key' with value '[redacted]'\n",
+		"    $.name -> Expected 'Espresso cup' (String) to be equal to 'Espresso' (String)\n",
+		"Verifying a pact between gateway and catalog\n",
+	} {
+		if !strings.Contains(got.Output, want) {
+			t.Errorf("the verifier's output does not hold %q:\n%s", want, got.Output)
+		}
 	}
 	if !reflect.DeepEqual(Redact(got), got) {
 		t.Errorf("redacting twice changed the verification:\n%+v\n%+v", Redact(got), got)
