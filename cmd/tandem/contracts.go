@@ -50,7 +50,7 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 	version := fs.String("version", "", "the consumer `version` (a semantic version or a commit id)")
 	branch := fs.String("branch", "", "the consumer version's `branch`")
 	force := fs.Bool("force", false, "replace a stored pact whose content differs")
-	file := fs.String("f", "", "the system's Compose `file`: when given, consumer and provider must be its services")
+	file := fs.composeFiles("", "the system's Compose `file`: when given, consumer and provider must be its services")
 	var tags stringList
 	fs.Var(&tags, "tag", "a `tag` for the consumer version (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -60,12 +60,12 @@ func runPublish(args []string, stdout, stderr io.Writer) error {
 		return fs.usageErr("--consumer, --version and at least one pact file are required")
 	}
 	opts := contract.PublishOptions{Branch: *branch, Tags: tags, Force: *force}
-	if *file != "" {
-		sys, err := system.Load(context.Background(), *file)
+	if len(*file) > 0 {
+		sys, err := system.Load(context.Background(), *file...)
 		if err != nil {
 			return err
 		}
-		opts.Pacticipants, opts.Source = sys.Names(), *file
+		opts.Pacticipants, opts.Source = sys.Names(), file.String()
 	}
 	store, err := contract.Open(*dir)
 	if err != nil {
