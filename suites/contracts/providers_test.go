@@ -17,7 +17,7 @@ import (
 // The tree is built from the store: one container per provider, one spec per
 // interaction, so the JUnit report has a test case for each.
 var _ = func() bool {
-	sys, err := system.Load(context.Background(), suite.SystemFile())
+	sys, err := system.Load(context.Background(), suite.SystemFiles()...)
 	if err != nil {
 		panic(fmt.Sprintf("load the system under test: %v", err))
 	}
