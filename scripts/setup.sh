@@ -123,10 +123,13 @@ step_docker() {
 	if pgrep -x dockerd >/dev/null 2>&1; then
 		what="waited for already running dockerd (pid $(pgrep -x dockerd | head -n 1 || true))"
 	else
-		logmsg "+ setsid -f nohup dockerd >.tandem/dockerd.log 2>&1 </dev/null"
+		logmsg "+ setsid -f nohup dockerd --ip=127.0.0.1 >.tandem/dockerd.log 2>&1 </dev/null"
 		# setsid: own session, so the engine survives the make process that ran us.
 		# 9>&-: it must not inherit (and so hold forever) our setup lock.
-		setsid -f nohup dockerd >"$TANDEM_DIR/dockerd.log" 2>&1 </dev/null 9>&-
+		# --ip: a port published without an address binds to loopback, not to
+		# every interface. Tandem names 127.0.0.1 itself; testcontainers' reaper
+		# (whose port takes commands to remove containers) does not.
+		setsid -f nohup dockerd --ip=127.0.0.1 >"$TANDEM_DIR/dockerd.log" 2>&1 </dev/null 9>&-
 	fi
 	local i
 	for ((i = 0; i < 60; i++)); do
