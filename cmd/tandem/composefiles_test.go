@@ -78,8 +78,8 @@ func TestUpMergesSeveralFiles(t *testing.T) {
 		case <-time.After(60 * time.Second):
 			t.Error("up did not stop within 60s of Ctrl-C")
 		}
-		if c, n := leftovers(t, runID); c != 0 || n != 0 {
-			t.Errorf("after Ctrl-C: %d container(s), %d network(s) left", c, n)
+		if left := leftovers(t, runID); !left.None() {
+			t.Errorf("after Ctrl-C: %+v left", left)
 		}
 	})
 	urls := map[string]string{}
