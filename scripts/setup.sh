@@ -123,10 +123,13 @@ step_docker() {
 	if pgrep -x dockerd >/dev/null 2>&1; then
 		what="waited for already running dockerd (pid $(pgrep -x dockerd | head -n 1 || true))"
 	else
-		logmsg "+ setsid -f nohup dockerd >.tandem/dockerd.log 2>&1 </dev/null"
+		logmsg "+ setsid -f nohup dockerd --ip=127.0.0.1 >.tandem/dockerd.log 2>&1 </dev/null"
 		# setsid: own session, so the engine survives the make process that ran us.
 		# 9>&-: it must not inherit (and so hold forever) our setup lock.
-		setsid -f nohup dockerd >"$TANDEM_DIR/dockerd.log" 2>&1 </dev/null 9>&-
+		# --ip: a port published without an address binds to loopback, not to
+		# every interface. Tandem names 127.0.0.1 itself; testcontainers' reaper
+		# (whose port takes commands to remove containers) does not.
+		setsid -f nohup dockerd --ip=127.0.0.1 >"$TANDEM_DIR/dockerd.log" 2>&1 </dev/null 9>&-
 	fi
 	local i
 	for ((i = 0; i < 60; i++)); do
@@ -375,10 +378,19 @@ step_toxiproxy_image() {
 	say toxiproxy "$image built (go install + build, $(since "$t0"))"
 }
 
-# Tandem's reaper (cmd/reaper, testcontainers' Ryuk protocol) as the image
-# testcontainers asks for, under the hub prefix internal/docker.Configure sets:
-# tandem.local/testcontainers/ryuk:<tag>. The tag is read from the
-# testcontainers-go version in go.mod; rebuilt when the reaper's sources change.
+# Tandem's reaper (cmd/reaper, testcontainers' Ryuk protocol), built as
+# tandem.local/testcontainers/ryuk:<tag> and tagged as the image testcontainers
+# starts as its reaper, testcontainers/ryuk:<tag> (not pulled when it is on the
+# engine), so that no hub prefix, which would rename every image, is needed.
+# The name is read from the testcontainers-go version in go.mod; rebuilt when
+# the reaper's sources change; the tag is put back whenever it names another image.
+ensure_reaper_tag() { # build tag
+	if [ "$(docker image inspect --format '{{.Id}}' "$2" 2>/dev/null || true)" = "$(docker image inspect --format '{{.Id}}' "$1")" ]; then
+		return 1
+	fi
+	run docker tag "$1" "$2"
+}
+
 step_reaper_image() {
 	local context="fixtures/images/reaper" tc_dir ryuk image
 	step reaper "fix the Go or Docker error shown above and run 'make setup' again"
@@ -398,7 +410,11 @@ step_reaper_image() {
 	} | sha256sum | cut -c1-16)"
 	if image_exists "$image"; then
 		if [ "$(image_label "$image" dev.tandem.context-sha)" = "$hash" ]; then
-			say reaper "$image present (skipped)"
+			if ensure_reaper_tag "$image" "$ryuk"; then
+				say reaper "$image present, tagged $ryuk"
+			else
+				say reaper "$image present, as $ryuk (skipped)"
+			fi
 			return
 		fi
 		logmsg "$image exists but was built from other sources (context hash differs): rebuilding"
@@ -410,8 +426,9 @@ step_reaper_image() {
 		--label "$IMAGE_LABEL" \
 		--label "dev.tandem.context-sha=$hash" \
 		-t "$image" "$BUILD_DIR/reaper"
+	ensure_reaper_tag "$image" "$ryuk" || true
 	run docker image prune -f --filter "label=$IMAGE_LABEL"
-	say reaper "$image built (go build + build, $(since "$t0"))"
+	say reaper "$image built, tagged $ryuk (go build + build, $(since "$t0"))"
 }
 
 # ---------------------------------------------------------------------------

@@ -1,9 +1,9 @@
 // Command reaper is Tandem's stand-in for testcontainers' Ryuk: when every
 // test process of a session is gone, however it ended, it removes the
 // session's containers, networks and volumes. `make setup` builds it into
-// tandem.local/testcontainers/ryuk:0.14.0, which testcontainers-go starts when
-// TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX=tandem.local (internal/docker.Configure
-// sets that when the image exists). See internal/reaper for the protocol.
+// tandem.local/testcontainers/ryuk:0.14.0 and tags it testcontainers/ryuk:0.14.0,
+// the image testcontainers-go starts as its reaper (internal/docker.Configure
+// turns the reaper on when that image exists). See internal/reaper for the protocol.
 //
 // Settings, from the environment (the names Ryuk uses; testcontainers passes
 // them on):

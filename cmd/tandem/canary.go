@@ -24,7 +24,7 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var s canary.Setup
 	fs.StringVar(&s.Images[0], "baseline", "", "the released `image`")
 	fs.StringVar(&s.Images[1], "canary", "", "the candidate `image`")
-	file := fs.String("f", "", "the system's Compose `file` (without it, each image runs alone)")
+	file := fs.composeFiles("", "the system's Compose `file` (without it, each image runs alone)")
 	fs.StringVar(&s.Service, "service", "", "the service to compare (with -f)")
 	fs.IntVar(&s.Port, "port", 8080, "the image's HTTP `port` when it runs alone")
 	fs.StringVar(&s.Health, "health", "/health", "the image's health `path` when it runs alone")
@@ -69,8 +69,8 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		s.Config = cfg
 	}
-	if *file != "" {
-		sys, err := system.Load(ctx, *file)
+	if len(*file) > 0 {
+		sys, err := system.Load(ctx, *file...)
 		if err != nil {
 			return fail(err)
 		}

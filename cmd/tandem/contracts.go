@@ -56,7 +56,7 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	version := fs.String("version", "", "the consumer `version` (a semantic version or a commit id)")
 	branch := fs.String("branch", "", "the consumer version's `branch` (default: from CI variables or git)")
 	force := fs.Bool("force", false, "replace a stored pact whose content differs")
-	file := fs.String("f", "", "the system's Compose `file`: when given, consumer and provider must be its services")
+	file := fs.composeFiles("", "the system's Compose `file`: when given, consumer and provider must be its services")
 	var tags stringList
 	fs.Var(&tags, "tag", "a `tag` for the consumer version (repeatable)")
 	if err := fs.Parse(args); err != nil {
@@ -75,12 +75,12 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		fmt.Fprintln(stdout, "branch: none (no --branch, no CI branch variable, and the current folder is not a git checkout of a branch)")
 	}
 	opts := contract.PublishOptions{Branch: b.Name, Tags: tags, Force: *force}
-	if *file != "" {
-		sys, err := system.Load(context.Background(), *file)
+	if len(*file) > 0 {
+		sys, err := system.Load(ctx, *file...)
 		if err != nil {
 			return err
 		}
-		opts.Pacticipants, opts.Source = sys.Names(), *file
+		opts.Pacticipants, opts.Source = sys.Names(), file.String()
 	}
 	store, err := contract.Open(*dir)
 	if err != nil {

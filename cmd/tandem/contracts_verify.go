@@ -27,7 +27,7 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 	provider := fs.String("provider", "", "the provider's `name` (a service of the system)")
 	version := fs.String("provider-version", "", "the provider `version` (default: its image tag in the system file)")
 	branch := fs.String("branch", "", "the provider version's `branch` (default: from CI variables or git, as for publish)")
-	file := fs.String("f", "compose.yaml", "the system's Compose `file`")
+	file := fs.composeFiles("compose.yaml", "the system's Compose `file`")
 	baseURL := fs.String("base-url", "", "verify a provider already running at this `URL` instead of starting it")
 	statesURL := fs.String("provider-states-url", "", "with --base-url: the provider-state `URL` (default from x-tandem when -f names the provider)")
 	messagesURL := fs.String("messages-url", "", "with --base-url: the `URL` producing message pacts' messages")
@@ -77,7 +77,7 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 		}
 		req.BaseURL, req.StatesURL, req.MessagesURL = *baseURL, *statesURL, *messagesURL
 	} else {
-		sys, err := system.Load(ctx, *file)
+		sys, err := system.Load(ctx, *file...)
 		if err != nil {
 			return err
 		}

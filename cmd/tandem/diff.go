@@ -28,7 +28,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&cfg.Images[parallelrun.Primary], "primary", "", "the released `image`")
 	fs.StringVar(&cfg.Images[parallelrun.Secondary], "secondary", "", "a second copy of the released `image` (default: the primary's)")
 	fs.StringVar(&cfg.Images[parallelrun.Candidate], "candidate", "", "the candidate `image`")
-	file := fs.String("f", "", "the system's Compose `file` (without it, each image runs alone)")
+	file := fs.composeFiles("", "the system's Compose `file` (without it, each image runs alone)")
 	fs.StringVar(&cfg.Service, "service", "", "the service under comparison (with -f)")
 	fs.IntVar(&cfg.Port, "port", 8080, "the image's HTTP `port` when it runs alone")
 	fs.StringVar(&cfg.Health, "health", "/health", "the image's health `path` when it runs alone (empty: ready once running)")
@@ -77,8 +77,8 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	cfg.Diff.Headers = headers
 	cfg.Thresholds = diff.Thresholds{Relative: *rel / 100, Absolute: *abs / 100}
 	cfg.Routes = routes
-	if *file != "" {
-		sys, err := system.Load(ctx, *file)
+	if len(*file) > 0 {
+		sys, err := system.Load(ctx, *file...)
 		if err != nil {
 			return fail(err)
 		}

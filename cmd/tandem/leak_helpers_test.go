@@ -189,8 +189,8 @@ func (p *child) waitExit(t *testing.T, within time.Duration) {
 	}
 }
 
-// goneWithin polls the engine until run runID has no container and no network
-// left and returns how long that took from since; past the deadline it fails
+// goneWithin polls the engine until run runID has no container, network or
+// volume left and returns how long that took from since; past the deadline it fails
 // the test with what remains.
 func goneWithin(t *testing.T, runID string, since time.Time, within time.Duration) time.Duration {
 	t.Helper()
@@ -209,7 +209,7 @@ func goneWithin(t *testing.T, runID string, since time.Time, within time.Duratio
 	}
 }
 
-// runResources lists the containers and networks labelled with run runID.
+// runResources lists the containers, networks and volumes labelled with run runID.
 func runResources(t *testing.T, runID string) []string {
 	t.Helper()
 	ctx := context.Background()
@@ -233,6 +233,13 @@ func runResources(t *testing.T, runID string) []string {
 	}
 	for _, n := range nets.Items {
 		left = append(left, "network "+n.Name)
+	}
+	vols, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range vols.Items {
+		left = append(left, "volume "+v.Name)
 	}
 	return left
 }

@@ -24,19 +24,19 @@ func tandem(t *testing.T, args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
-// leftovers counts the containers and networks run runID left behind.
-func leftovers(t *testing.T, runID string) (int, int) {
+// leftovers counts the containers, networks and volumes run runID left behind.
+func leftovers(t *testing.T, runID string) docker.Left {
 	t.Helper()
 	cli, err := docker.Client(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cli.Close()
-	c, n, err := docker.Leftovers(context.Background(), cli, runID)
+	left, err := docker.Leftovers(context.Background(), cli, runID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return c, n
+	return left
 }
 
 func TestUpRejectsBadSystemsWithShortErrorsAndLeavesNothing(t *testing.T) {
@@ -72,8 +72,8 @@ func TestUpRejectsBadSystemsWithShortErrorsAndLeavesNothing(t *testing.T) {
 			if took := time.Since(begin); took > tc.within {
 				t.Errorf("took %s, want under %s", took, tc.within)
 			}
-			if c, n := leftovers(t, runID); c != 0 || n != 0 {
-				t.Errorf("left %d container(s) and %d network(s) behind", c, n)
+			if left := leftovers(t, runID); !left.None() {
+				t.Errorf("left %s behind", left)
 			}
 		})
 	}
@@ -102,7 +102,7 @@ func TestHelpForEveryCommand(t *testing.T) {
 }
 
 func TestDownRemovesWhatARunLeftBehind(t *testing.T) {
-	// A network labelled like one a killed run left behind.
+	// A network and a volume labelled like those a killed run left behind.
 	cli, err := docker.Client(t.Context())
 	if err != nil {
 		t.Fatal(err)
@@ -115,15 +115,22 @@ func TestDownRemovesWhatARunLeftBehind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, n := leftovers(t, runID); n != 1 {
-		t.Fatalf("the leftover network was not created")
+	// And a volume, which the leak checks must count too.
+	_, err = cli.VolumeCreate(t.Context(), client.VolumeCreateOptions{
+		Name: "tandem-" + runID, Labels: map[string]string{docker.LabelRun: runID},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if left, want := leftovers(t, runID), (docker.Left{Networks: 1, Volumes: 1}); left != want {
+		t.Fatalf("the leftovers were not created: %s, want %s", left, want)
 	}
 	code, stdout, stderr := tandem(t, "down", "--run", runID)
-	if code != 0 || !strings.Contains(stdout, "removed 0 container(s), 1 network(s)") {
+	if code != 0 || !strings.Contains(stdout, "removed 0 container(s), 1 network(s), 1 volume(s)") {
 		t.Fatalf("tandem down --run = %d\n%s%s", code, stdout, stderr)
 	}
-	if c, n := leftovers(t, runID); c != 0 || n != 0 {
-		t.Errorf("after down: %d container(s), %d network(s)", c, n)
+	if left := leftovers(t, runID); !left.None() {
+		t.Errorf("after down: %s left", left)
 	}
 }
 
@@ -173,7 +180,7 @@ func TestUpServesUntilCancelledThenRemovesEverything(t *testing.T) {
 	case <-time.After(60 * time.Second):
 		t.Fatal("up did not stop within 60s of Ctrl-C")
 	}
-	if c, n := leftovers(t, runID); c != 0 || n != 0 {
-		t.Errorf("after Ctrl-C: %d container(s), %d network(s) left", c, n)
+	if left := leftovers(t, runID); !left.None() {
+		t.Errorf("after Ctrl-C: %s left", left)
 	}
 }

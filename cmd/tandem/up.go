@@ -19,7 +19,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) (err er
 		"  TANDEM_DEBUG=1  show testcontainers' own logging and the reaper decision\n" +
 		"  TANDEM_ENGINE_GRACE=30s  how long to wait for a Docker engine that stopped during the run to\n" +
 		"                           come back, to remove the run (0: do not wait; tandem down removes it later)"
-	file := fs.String("f", "compose.yaml", "the system's Compose `file`")
+	file := fs.composeFiles("compose.yaml", "the system's Compose `file`")
 	out := fs.String("out", "out/runs", "`folder` for the run's logs")
 	runID := fs.String("run-id", "", "the run `id` (default: the time and random bits); labels every resource")
 	var services stringList
@@ -30,7 +30,7 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) (err er
 	if err := fs.NoArgs(); err != nil {
 		return err
 	}
-	sys, err := system.Load(ctx, *file)
+	sys, err := system.Load(ctx, *file...)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/harness/verify"
 )
 
@@ -20,7 +21,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"  TANDEM_REDACT_FIELDS=a,b  more secret field names to redact in every file under OUT\n" +
 		"  TANDEM_KEEP=1             keep a failed environment for inspection (remove it with tandem down)\n" +
 		"  TANDEM_DEBUG=1            show testcontainers' own logging and the reaper decision"
-	fs.StringVar(&cfg.System, "f", cfg.System, "the system's Compose `file`")
+	files := fs.composeFiles(cfg.System, "the system's Compose `file`")
 	fs.StringVar(&cfg.Contracts, "contracts", cfg.Contracts, "the contract store `folder`")
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")
 	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on (default: each consumer's main branch)")
@@ -33,6 +34,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	cfg.Suites = strings.Split(*suites, ",")
+	cfg.System = system.JoinFiles(*files)
 	cfg.Stdout = stdout
 	sum, err := verify.Run(ctx, cfg)
 	if err != nil {

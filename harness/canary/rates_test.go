@@ -43,6 +43,16 @@ func BenchmarkCanaryRates(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		// A judgement of failed requests says nothing about latency: every
+		// request of both sides must have been sent and answered 2xx.
+		if res.Sent != [2]int{300, 300} || len(res.Samples) != 600 {
+			b.Fatalf("the load sent %v requests and kept %d samples, want 300 a side", res.Sent, len(res.Samples))
+		}
+		for _, s := range res.Samples {
+			if s.Failed() || s.Status/100 != 2 {
+				b.Fatalf("a request of the comparison failed (%s: %d %s): the rates would count failures, not latency", s.Endpoint, s.Status, s.Err)
+			}
+		}
 		return canary.Judge(nil, canary.Inputs("catalog", res.Samples, [2][]docker.Usage{})).Verdict
 	}
 	const runs = 20

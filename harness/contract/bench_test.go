@@ -45,10 +45,13 @@ func BenchmarkVerifyInteraction(b *testing.B) {
 	req := contract.VerifyRequest{Provider: "catalog", ProviderVersion: "bench", BaseURL: url, StatesURL: states, Pacts: pacts}
 
 	// The baseline: the verifier's traffic, by hand.
-	calls := []struct{ state, path string }{
-		{`{"state":"product p-404 does not exist","params":{"id":"p-404"},"action":"setup"}`, "/products/p-404"},
-		{`{"state":"products exist","action":"setup"}`, "/products"},
-		{`{"state":"product p-1 has stock 5","params":{"id":"p-1","stock":5},"action":"setup"}`, "/products/p-1"},
+	calls := []struct {
+		state, path string
+		status      int
+	}{
+		{`{"state":"product p-404 does not exist","params":{"id":"p-404"},"action":"setup"}`, "/products/p-404", http.StatusNotFound},
+		{`{"state":"products exist","action":"setup"}`, "/products", http.StatusOK},
+		{`{"state":"product p-1 has stock 5","params":{"id":"p-1","stock":5},"action":"setup"}`, "/products/p-1", http.StatusOK},
 	}
 	plain := func() {
 		for _, c := range calls {
@@ -57,11 +60,17 @@ func BenchmarkVerifyInteraction(b *testing.B) {
 				b.Fatal(err)
 			}
 			r.Body.Close()
+			if r.StatusCode/100 != 2 {
+				b.Fatalf("the baseline's state change %s answered %d, want 2xx: the baseline timed a failure", c.state, r.StatusCode)
+			}
 			r, err = http.Get(url + c.path)
 			if err != nil {
 				b.Fatal(err)
 			}
 			r.Body.Close()
+			if r.StatusCode != c.status {
+				b.Fatalf("the baseline's GET %s answered %d, want %d (what the pact expects)", c.path, r.StatusCode, c.status)
+			}
 		}
 	}
 	var verifyTime, plainTime time.Duration
@@ -74,6 +83,7 @@ func BenchmarkVerifyInteraction(b *testing.B) {
 			b.Fatal(err)
 		}
 		verifyTime += time.Since(t0)
+		requireVerified(b, v, len(calls), false)
 		interactions += len(v.Results)
 		t0 = time.Now()
 		plain()
@@ -132,6 +142,7 @@ func BenchmarkContractsSuite(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
+			requireVerified(b, v, 0, true)
 			interactions += len(v.Results)
 		}
 		total += time.Since(t0)
@@ -141,4 +152,23 @@ func BenchmarkContractsSuite(b *testing.B) {
 	b.ReportMetric(float64(interactions)/n, "interactions/op")
 	b.ReportMetric(float64(verifying.Milliseconds())/float64(interactions), "verify-ms/interaction")
 	b.ReportMetric(starting.Seconds()/total.Seconds()*100, "start-%")
+}
+
+// requireVerified stops a benchmark whose verification did not succeed: a
+// time per interaction means nothing if the interactions failed (a provider
+// that answers nothing fails fast). want, when not 0, is how many
+// interactions the pacts hold. Every interaction must pass; with pending set,
+// a pending pact's interaction may fail on mismatches (Pact's semantics: the
+// provider's verification still passes) but not because it could not run.
+func requireVerified(b *testing.B, v *contract.Verification, want int, pending bool) {
+	b.Helper()
+	if len(v.Results) == 0 || (want != 0 && len(v.Results) != want) {
+		b.Fatalf("the verification of %s reported %d interaction(s), want %d:\n%s", v.Provider, len(v.Results), want, v.Output)
+	}
+	for _, r := range v.Results {
+		if r.Passed || (pending && r.Pending && r.Problem == "") {
+			continue
+		}
+		b.Fatalf("the benchmark timed a failed verification of %s: %s", v.Provider, r.Explain())
+	}
 }

@@ -63,6 +63,21 @@ func newStore(t *testing.T) *Store {
 	return s
 }
 
+// mustRead returns a stored file's content, failing the test when it cannot
+// be read or is empty: two unreadable files would compare equal, and the
+// comparison would prove nothing.
+func mustRead(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("read the stored file: %v", err)
+	}
+	if len(b) == 0 {
+		t.Fatalf("the stored file %s is empty", path)
+	}
+	return string(b)
+}
+
 func TestPublishIsImmutablePerConsumerVersion(t *testing.T) {
 	s := newStore(t)
 	res, err := s.Publish("gateway", "1.0", PublishOptions{Branch: "main"}, "testdata/gateway-catalog.json")
@@ -78,13 +93,12 @@ func TestPublishIsImmutablePerConsumerVersion(t *testing.T) {
 		t.Errorf("republish identical = %+v, %v", res, err)
 	}
 	// Different content for the same version: refused, and nothing changes.
-	before, _ := os.ReadFile(res[0].Path)
+	before := mustRead(t, res[0].Path)
 	_, err = s.Publish("gateway", "1.0", PublishOptions{}, "testdata/gateway-catalog-changed.json")
 	if !errors.Is(err, ErrConflict) || !strings.Contains(err.Error(), "--force") {
 		t.Fatalf("conflicting publish error = %v", err)
 	}
-	after, _ := os.ReadFile(res[0].Path)
-	if string(before) != string(after) {
+	if after := mustRead(t, res[0].Path); after != before {
 		t.Error("a refused publish changed the stored pact")
 	}
 	// --force replaces it.

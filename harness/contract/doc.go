@@ -6,4 +6,8 @@
 // Broker's publishing semantics: a pact is stored immutably per (consumer,
 // version, provider); publishing identical content again is a no-op, and
 // different content for the same version is refused unless forced.
+//
+// What the verifier says quotes the provider's answers, credentials included:
+// Verify returns it redacted and Store.Record stores it redacted (Redact), so
+// no caller can write a secret it quoted.
 package contract

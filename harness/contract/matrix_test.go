@@ -1,7 +1,6 @@
 package contract
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -113,12 +112,11 @@ func TestRecordIsIdempotent(t *testing.T) {
 		t.Fatalf("records = %+v", recs)
 	}
 	path := s.recordPath(recs[0])
-	before, _ := os.ReadFile(path)
+	before := mustRead(t, path)
 	if err := s.Record(verification("catalog", "1.0", true, "1.0"), "main", pacts); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := os.ReadFile(path)
-	if string(before) != string(after) {
+	if after := mustRead(t, path); after != before {
 		t.Error("recording the same outcome again rewrote the record")
 	}
 	if err := s.Record(verification("catalog", "", true, "1.0"), "main", pacts); err == nil {

@@ -41,10 +41,12 @@ type InteractionRecord struct {
 // Name is the interaction's description with its provider states.
 func (r InteractionRecord) Name() string { return InteractionName(r.Description, r.ProviderStates) }
 
-// Record stores the verification of each pact in v. A record whose outcome
+// Record stores the verification of each pact in v, redacted (see Redact):
+// the store never holds a secret the verifier quoted. A record whose outcome
 // equals the stored one is left as it is, so re-running an unchanged
 // verification changes no file.
 func (s *Store) Record(v *Verification, branch string, pacts []Selected) error {
+	v = Redact(v)
 	if v.ProviderVersion == "" {
 		return errors.New("record verification: the provider version is empty; pass --provider-version")
 	}

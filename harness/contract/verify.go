@@ -142,10 +142,16 @@ func orNone(s string) string {
 }
 
 // Verify runs the Pact verifier (the real Pact FFI) against a running provider,
-// one pact at a time, and returns one result per interaction. A pact whose
-// interactions repeat a description is verified in parts (see verifierParts),
-// so that every result belongs to its own interaction.
+// one pact at a time, and returns one result per interaction, redacted (see
+// Redact), also when it returns an error with what it verified so far. A pact
+// whose interactions repeat a description is verified in parts (see
+// verifierParts), so that every result belongs to its own interaction.
 func Verify(ctx context.Context, req VerifyRequest) (*Verification, error) {
+	v, err := verifyPacts(ctx, req)
+	return Redact(v), err
+}
+
+func verifyPacts(ctx context.Context, req VerifyRequest) (*Verification, error) {
 	begin := time.Now()
 	v := &Verification{Provider: req.Provider, ProviderVersion: req.ProviderVersion}
 	if len(req.Pacts) == 0 {

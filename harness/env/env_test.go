@@ -62,12 +62,12 @@ func assertNothingLeft(t *testing.T, runID string) {
 		t.Fatal(err)
 	}
 	defer cli.Close()
-	c, n, err := docker.Leftovers(context.Background(), cli, runID)
+	left, err := docker.Leftovers(context.Background(), cli, runID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != 0 || n != 0 {
-		t.Errorf("run %s left %d container(s) and %d network(s) behind", runID, c, n)
+	if !left.None() {
+		t.Errorf("run %s left %s behind", runID, left)
 	}
 }
 
@@ -321,9 +321,12 @@ services:
 		t.Fatal(err)
 	}
 	defer cli.Close()
-	c, n, _ := docker.Leftovers(context.Background(), cli, e.RunID)
-	if c != 1 || n != 1 {
-		t.Errorf("kept %d container(s), %d network(s); want 1 and 1", c, n)
+	left, err := docker.Leftovers(context.Background(), cli, e.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (docker.Left{Containers: 1, Networks: 1}); left != want {
+		t.Errorf("kept %s; want %s", left, want)
 	}
 	for _, want := range []string{"keeping the failed environment " + e.RunID, "tandem down --run " + e.RunID, "http://127.0.0.1:"} {
 		if !strings.Contains(out.String(), want) {

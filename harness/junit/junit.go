@@ -1,4 +1,5 @@
-// Package junit writes JUnit XML, the test report every CI system reads.
+// Package junit writes JUnit XML, the test report every CI system reads, with
+// secrets redacted (harness/redact) in every name and message it writes.
 package junit
 
 import (
@@ -6,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
@@ -57,20 +59,25 @@ type xmlMessage struct {
 }
 
 // Write writes suites as JUnit XML to path, through a temporary file so a
-// reader never sees half a report. When the disk is full, the error says so
-// and what to do.
+// reader never sees half a report. Every name and message is redacted as
+// redact.Default().Text does: failures quote responses and logs, and no
+// caller has to remember that. When the disk is full, the error says so and
+// what to do.
 func Write(path string, suites ...Suite) error {
+	red := redact.Default()
 	var doc xmlSuites
 	for _, s := range suites {
-		xs := xmlSuite{Name: s.Name, Time: seconds(s.Time)}
+		xs := xmlSuite{Name: red.Text(s.Name), Time: seconds(s.Time)}
 		for _, c := range s.Cases {
-			xc := xmlCase{Name: c.Name, ClassName: c.ClassName, Time: seconds(c.Time)}
+			xc := xmlCase{Name: red.Text(c.Name), ClassName: red.Text(c.ClassName), Time: seconds(c.Time)}
 			switch {
 			case c.Failure != "":
-				xc.Failure = &xmlMessage{Message: firstLine(c.Failure), Text: c.Failure}
+				text := red.Text(c.Failure)
+				xc.Failure = &xmlMessage{Message: firstLine(text), Text: text}
 				xs.Failures++
 			case c.Skipped != "":
-				xc.Skipped = &xmlMessage{Message: firstLine(c.Skipped), Text: c.Skipped}
+				text := red.Text(c.Skipped)
+				xc.Skipped = &xmlMessage{Message: firstLine(text), Text: text}
 				xs.Skipped++
 			}
 			xs.Tests++

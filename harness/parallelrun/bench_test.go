@@ -2,6 +2,8 @@ package parallelrun_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"runtime"
 	"sync/atomic"
@@ -30,10 +32,10 @@ func BenchmarkReplay(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	var reads []traffic.Request // reads only, so every replay is alike
+	var gets, reads []traffic.Request // reads only, so every replay is alike
 	for _, r := range recorded {
 		if r.Method == "GET" {
-			reads = append(reads, r)
+			gets = append(gets, r)
 		}
 	}
 	cycle := func(n int) []traffic.Request {
@@ -48,6 +50,34 @@ func BenchmarkReplay(b *testing.B) {
 	defer stacks.Stop(context.Background())
 	if err != nil {
 		b.Fatal(err)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	// get fetches one request from the primary and says what went wrong, if
+	// anything: an error, or an answer other than 2xx.
+	get := func(r traffic.Request) string {
+		resp, err := client.Get(stacks[parallelrun.Primary].URL + r.URL())
+		if err != nil {
+			return err.Error()
+		}
+		defer resp.Body.Close()
+		if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+			return err.Error()
+		}
+		if resp.StatusCode/100 != 2 {
+			return fmt.Sprintf("answered %d", resp.StatusCode)
+		}
+		return ""
+	}
+	// The reads the recording expects to succeed (not those of a missing
+	// product): every answer of every replay must then be a 2xx, so the
+	// figures below are those of work that succeeded.
+	for _, r := range gets {
+		if get(r) == "" {
+			reads = append(reads, r)
+		}
+	}
+	if len(reads) < len(gets)/2 {
+		b.Fatalf("the primary answered only %d of the %d recorded reads with a 2xx: the catalog is not serving", len(reads), len(gets))
 	}
 	replay := func(reqs []traffic.Request) (time.Duration, uint64) {
 		router, _ := diff.NewRouter()
@@ -72,11 +102,17 @@ func BenchmarkReplay(b *testing.B) {
 				}
 			}
 		}()
+		var failed atomic.Int64
+		var firstFailure atomic.Value
 		t0 := time.Now()
-		_, err = parallelrun.Replay(context.Background(), stacks, reqs, func(ex parallelrun.Exchange) {
+		sum, err := parallelrun.Replay(context.Background(), stacks, reqs, func(ex parallelrun.Exchange) {
 			var rs [3]diff.Response
 			for i, r := range ex.Responses {
 				rs[i] = diff.Response{Status: r.Status, Header: r.Header, Body: r.Body, Err: r.Err}
+				if r.Err != "" || r.Status/100 != 2 {
+					failed.Add(1)
+					firstFailure.CompareAndSwap(nil, fmt.Sprintf("%s %s: the %s answered %d %s", ex.Request.Method, ex.Request.URL(), parallelrun.Roles[i], r.Status, r.Err))
+				}
 			}
 			q := ex.Request
 			c.Add(diff.Request{Method: q.Method, Path: q.Path, RawQuery: q.RawQuery, Header: q.Header}, rs[0], rs[1], rs[2])
@@ -86,24 +122,21 @@ func BenchmarkReplay(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		if n := failed.Load(); n > 0 {
+			b.Fatalf("%d of %d replayed answers were not 2xx (first: %s): the benchmark timed failures", n, 3*len(reqs), firstFailure.Load())
+		}
+		if sum.Sent != len(reqs) || sum.Aborted != "" || sum.Lost != [3]int{} {
+			b.Fatalf("the replay sent %d of %d requests (lost %v, aborted %q): %v", sum.Sent, len(reqs), sum.Lost, sum.Aborted, sum.Describe())
+		}
 		_ = c.Report()
 		return took, peak.Load()
 	}
 	primaryAlone := func(reqs []traffic.Request) time.Duration {
-		client := &http.Client{Timeout: 30 * time.Second}
 		t0 := time.Now()
 		for _, r := range reqs {
-			resp, err := client.Get(stacks[parallelrun.Primary].URL + r.URL())
-			if err != nil {
-				b.Fatal(err)
+			if failure := get(r); failure != "" {
+				b.Fatalf("the primary alone: GET %s: %s; the baseline timed a failure", r.URL(), failure)
 			}
-			buf := make([]byte, 32<<10)
-			for {
-				if _, err := resp.Body.Read(buf); err != nil {
-					break
-				}
-			}
-			resp.Body.Close()
 		}
 		return time.Since(t0)
 	}

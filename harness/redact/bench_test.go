@@ -23,6 +23,14 @@ func BenchmarkJSON10MB(b *testing.B) {
 	}
 	doc.WriteString(`]}`)
 	r := redact.New()
+	// The work timed must succeed: the secret gone, the document still JSON.
+	out := r.JSON(doc.Bytes())
+	if bytes.Contains(out, []byte("hunter2")) || !json.Valid(out) || !bytes.Contains(out, []byte(`"note":"time=12:00"`)) {
+		b.Fatalf("redacting the document kept the password, broke the JSON or changed an ordinary field: %.300s", out)
+	}
+	if err := json.Compact(new(bytes.Buffer), doc.Bytes()); err != nil {
+		b.Fatalf("the document is not JSON: %v", err)
+	}
 	b.Run("redact", func(b *testing.B) {
 		b.SetBytes(int64(doc.Len()))
 		for b.Loop() {

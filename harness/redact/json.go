@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"strings"
 )
 
 // JSON returns a JSON document with the values of secret fields replaced by
@@ -89,7 +90,7 @@ func (j *jsonCopier) run() error {
 				j.secret = !j.stringsOnly && j.r.secretKey(s)
 				j.expectKey = false
 			} else {
-				j.out.Write(j.r.jsonString(s))
+				j.out.Write(j.r.jsonString(s, j.stringsOnly))
 			}
 			if err != nil {
 				return nilIfEOF(err)
@@ -206,8 +207,11 @@ func (j *jsonCopier) skipScalar() error {
 }
 
 // jsonString redacts a JSON string token (with its quotes) as Text would its
-// content; it returns s itself when nothing changed.
-func (r *Redactor) jsonString(s []byte) []byte {
+// content, or, when its content is itself a JSON document (a report entry's
+// value, a body logged as a string), as JSON (JSONStrings with stringsOnly)
+// would, so that the document stays valid. It returns s itself when nothing
+// changed.
+func (r *Redactor) jsonString(s []byte, stringsOnly bool) []byte {
 	if !mayHaveSecret(r, s) {
 		return s
 	}
@@ -215,7 +219,15 @@ func (r *Redactor) jsonString(s []byte) []byte {
 	if json.Unmarshal(s, &v) != nil {
 		return s
 	}
-	t := r.Text(v)
+	var t string
+	switch {
+	case !embeddedJSON(v):
+		t = r.Text(v)
+	case stringsOnly:
+		t = string(r.JSONStrings([]byte(v)))
+	default:
+		t = string(r.JSON([]byte(v)))
+	}
 	if t == v {
 		return s
 	}
@@ -226,6 +238,13 @@ func (r *Redactor) jsonString(s []byte) []byte {
 		return s
 	}
 	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
+}
+
+// embeddedJSON reports whether a string's content is a JSON object, array or
+// string.
+func embeddedJSON(v string) bool {
+	t := strings.TrimSpace(v)
+	return len(t) > 1 && strings.ContainsRune(`{["`, rune(t[0])) && json.Valid([]byte(t))
 }
 
 func nilIfEOF(err error) error {

@@ -117,6 +117,22 @@ func TestText(t *testing.T) {
 		{"url in a pair", "url=http://h/?token=abc", "url=http://h/?token=[redacted]"},
 		{"nothing secret", "GET /products 200 in 3ms (time=12:00:01)", "GET /products 200 in 3ms (time=12:00:01)"},
 		{"names alone", "the password is wrong", "the password is wrong"},
+		// A path that ends in a secret name, then a colon and words, is an
+		// error about a file, not a secret.
+		{"missing secret file", "open /run/secrets/db-password: no such file or directory", "open /run/secrets/db-password: no such file or directory"},
+		{"unreadable token file", "read /etc/tandem/api_token: permission denied", "read /etc/tandem/api_token: permission denied"},
+		{"relative path", "stat ./secrets/client_secret: is a directory", "stat ./secrets/client_secret: is a directory"},
+		{"windows path", `open C:\secrets\password: The system cannot find the file specified.`, `open C:\secrets\password: The system cannot find the file specified.`},
+		{"path in a JSON log line", `{"level":"error","msg":"open /run/secrets/db-password: no such file or directory"}`, `{"level":"error","msg":"open /run/secrets/db-password: no such file or directory"}`},
+		// Secrets in the same positions are still masked.
+		{"name without a path", "db-password: hunter2", "db-password: [redacted]"},
+		{"flag", "run --db-password=hunter2 --port 80", "run --db-password=[redacted] --port 80"},
+		{"path then =", "mount /run/secrets/db-password=hunter2", "mount /run/secrets/db-password=[redacted]"},
+		{"path then a quoted value", `/body/password: "hunter2"`, `/body/password: "[redacted]"`},
+		{"path then a real field", "open /run/secrets/db-password: no such file or directory (password: hunter2)",
+			"open /run/secrets/db-password: no such file or directory (password: [redacted])"},
+		{"file setting then a field", "DB_PASSWORD_FILE=/run/secrets/db-password password=hunter2", "DB_PASSWORD_FILE=[redacted] password=[redacted]"},
+		{"escaped json after a path", `open /x/y: {\"password\":\"hunter2\"}`, `open /x/y: {\"password\":\"[redacted]\"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := r.Text(tc.in); got != tc.want {
@@ -265,3 +281,37 @@ func TestLineWriterWritesALineWithoutEndOnceIdle(t *testing.T) {
 type writerFunc func([]byte) (int, error)
 
 func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+func TestLineKeepsAMissingSecretFileErrorAsItIs(t *testing.T) {
+	r := redact.New()
+	for _, line := range []string{
+		"open /run/secrets/db-password: no such file or directory\n",
+		`{"level":"error","msg":"open /run/secrets/db-password: no such file or directory"}` + "\n",
+	} {
+		if got := string(r.Line([]byte(line))); got != line {
+			t.Errorf("Line(%q)\n got %q", line, got)
+		}
+	}
+}
+
+// A string whose content is JSON (Ginkgo's report entries keep their value
+// as JSON in a string) is redacted as JSON, and stays valid JSON: a header
+// value that runs to the end of a line must not swallow its closing quote.
+func TestJSONStringsKeepsEmbeddedJSONValid(t *testing.T) {
+	inner, _ := json.Marshal("Verifying a pact\n  Mismatch with header 'Authorization': Expected 'Bearer s3cr3t'\n{\"password\":\"hunter2\"}\ndone")
+	outer, _ := json.Marshal(map[string]any{"Value": map[string]string{"AsJSON": string(inner)}})
+	for name, redactFn := range map[string]func([]byte) []byte{"JSONStrings": redact.New().JSONStrings, "JSON": redact.New().JSON} {
+		got := redactFn(outer)
+		var doc struct{ Value struct{ AsJSON string } }
+		if err := json.Unmarshal(got, &doc); err != nil {
+			t.Fatalf("%s: %v: %s", name, err, got)
+		}
+		var text string
+		if err := json.Unmarshal([]byte(doc.Value.AsJSON), &text); err != nil {
+			t.Fatalf("%s: the embedded JSON is no longer valid: %v: %s", name, err, doc.Value.AsJSON)
+		}
+		if want := "Verifying a pact\n  Mismatch with header 'Authorization': [redacted]\n{\"password\":\"[redacted]\"}\ndone"; text != want {
+			t.Errorf("%s: embedded text\n got %q\nwant %q", name, text, want)
+		}
+	}
+}

@@ -41,18 +41,44 @@ func (r *Redactor) fieldsInText(s string) string {
 	if !strings.ContainsAny(s, ":=") {
 		return s
 	}
-	return fieldRE.ReplaceAllStringFunc(s, func(m string) string {
-		sub := fieldRE.FindStringSubmatch(m)
-		name, quote, sep, value := sub[1], sub[2], sub[3], sub[4]
-		if !r.Secret(name) {
+	matches := fieldRE.FindAllStringSubmatchIndex(s, -1)
+	if matches == nil {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	last := 0
+	for _, m := range matches {
+		b.WriteString(s[last:m[0]])
+		last = m[1]
+		name, quote, sep, value := s[m[2]:m[3]], s[m[4]:m[5]], s[m[6]:m[7]], s[m[8]:m[9]]
+		if !r.Secret(name) || endOfPath(s[:m[0]], sep, value) {
 			// The value may hold pairs of its own: url=http://h/?token=x.
-			return name + quote + sep + r.fieldsInText(value)
+			b.WriteString(name + quote + sep + r.fieldsInText(value))
+			continue
 		}
 		if strings.Contains(value, Mark) || strings.EqualFold(value, "bearer") || strings.EqualFold(value, "basic") {
-			return m
+			b.WriteString(s[m[0]:m[1]])
+			continue
 		}
-		return name + quote + sep + markLike(value)
-	})
+		b.WriteString(name + quote + sep + markLike(value))
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// endOfPath reports whether a name written before sep and value is the last
+// element of a file path rather than a field name: "db-password" in
+// "open /run/secrets/db-password: no such file or directory", the way Go and
+// the C library write an operation, its path and what went wrong. That is a
+// name right after a path separator, followed by a colon and a bare value.
+// Quoted values and name=value pairs stay secret wherever the name stands.
+func endOfPath(before, sep, value string) bool {
+	if before == "" || !strings.Contains(sep, ":") || strings.ContainsAny(value[:1], `"'\`) {
+		return false
+	}
+	c := before[len(before)-1]
+	return c == '/' || c == '\\'
 }
 
 // markLike is Mark quoted the way value is.

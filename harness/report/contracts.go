@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/tandem-harness/tandem/harness/contract"
@@ -90,33 +89,4 @@ func WriteContractMatrix(out string, rows []ContractRow) error {
 		return err
 	}
 	return atomicfile.Write(filepath.Join(out, filepath.FromSlash(MatrixFile)), append(b, '\n'))
-}
-
-// RedactVerification removes secrets from what the Pact verifier said, before
-// it is reported or recorded in the contract store: its output and the
-// mismatches quote what the pact expected and what the provider answered.
-// A mismatch at a secret field ($.user.password) loses both values.
-func RedactVerification(v *contract.Verification) {
-	red := redact.Default()
-	v.Output = red.Text(v.Output)
-	for i := range v.Results {
-		r := &v.Results[i]
-		r.Problem = red.Text(r.Problem)
-		for j := range r.Mismatches {
-			m := &r.Mismatches[j]
-			if red.Secret(lastField(m.Path)) {
-				// The verifier's words quote both values.
-				m.Expected, m.Actual, m.Text = redact.Mark, redact.Mark, "the values differ ("+redact.Mark+")"
-				continue
-			}
-			m.Expected, m.Actual, m.Text = red.Text(m.Expected), red.Text(m.Actual), red.Text(m.Text)
-		}
-	}
-}
-
-// lastField is the field a mismatch path ends in: "password" for
-// "$.user.password", "tokens" for "$.tokens[0]", "Authorization" for a header.
-func lastField(path string) string {
-	path = strings.TrimRight(path, "]0123456789*[")
-	return path[strings.LastIndexAny(path, ".[")+1:]
 }

@@ -1,5 +1,6 @@
-// Package system loads a system — a set of services described by one standard
-// Compose file — and the Tandem settings that live in its x-tandem extension fields.
+// Package system loads a system — a set of services described by a standard
+// Compose file, or by several merged as docker compose merges them — and the
+// Tandem settings that live in its x-tandem extension fields.
 //
 // A system file is an ordinary compose.yaml, so teams reuse what they already have:
 //
@@ -14,6 +15,8 @@
 //	      provider-states: /_tandem/provider-states
 //	      proxy: true   # a toxiproxy in front of it, for fault injection
 //
-// Load validates the file and returns errors that name the file, the service and
-// the field at fault.
+// Load validates the files and returns errors that name the file and line, the
+// service and the field at fault. Where a list of files travels as one string
+// (an environment variable), SplitFiles and JoinFiles read and write it as
+// docker compose reads COMPOSE_FILE.
 package system

@@ -16,37 +16,50 @@ import (
 	"github.com/compose-spec/compose-go/v2/types"
 )
 
-// Load reads and validates the Compose file at path. Variables are interpolated
-// from the process environment and a .env file beside the Compose file, as
-// docker compose does.
-func Load(ctx context.Context, path string) (*System, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return nil, fmt.Errorf("load system %s: %w", path, err)
+// Load reads and validates a system described by one or more Compose files.
+// Several files are merged the way `docker compose -f a.yaml -f b.yaml` merges
+// them: later files override and extend earlier ones, relative paths start at
+// the first file's folder, and the project takes its name from the last file
+// that names one. Variables are interpolated from the process environment and
+// a .env file beside the first file, as docker compose does.
+//
+// Errors name the file (and the line, where one can be found) that sets the
+// value at fault, the service and the field.
+func Load(ctx context.Context, paths ...string) (*System, error) {
+	if len(paths) == 0 {
+		return nil, errors.New("load system: no Compose file given; pass one with -f")
 	}
-	if _, err := os.Stat(abs); err != nil {
-		return nil, fmt.Errorf("load system: %s does not exist; pass the path of a Compose file with -f", path)
+	src := &sources{paths: paths}
+	for _, path := range paths {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return nil, fmt.Errorf("load system %s: %w", path, err)
+		}
+		if _, err := os.Stat(abs); err != nil {
+			return nil, fmt.Errorf("load system: %s does not exist; pass the path of a Compose file with -f", path)
+		}
+		src.abs = append(src.abs, abs)
 	}
-	opts, err := cli.NewProjectOptions([]string{abs},
-		cli.WithWorkingDirectory(filepath.Dir(abs)),
+	opts, err := cli.NewProjectOptions(src.abs,
+		cli.WithWorkingDirectory(filepath.Dir(src.abs[0])),
 		cli.WithOsEnv,
 		cli.WithDotEnv,
 		cli.WithResolvedPaths(true),
 	)
 	if err != nil {
-		return nil, fmt.Errorf("load system %s: %w", path, err)
+		return nil, fmt.Errorf("load system %s: %w", src, err)
 	}
 	project, err := opts.LoadProject(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s", path, composeProblem(err, abs))
+		return nil, src.composeProblem(err)
 	}
-	sys := &System{Name: project.Name, File: abs, Services: map[string]*Service{}}
+	sys := &System{Name: project.Name, File: src.abs[0], Files: src.abs, Services: map[string]*Service{}}
 	var errs []error
 	for _, name := range project.ServiceNames() {
 		sc := project.Services[name]
 		svc, err := convert(sc)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: service %q: %w", path, name, err))
+			errs = append(errs, fmt.Errorf("%s: service %q: %w", src.field(name, err.Error()), name, err))
 			continue
 		}
 		sys.Services[name] = svc
@@ -54,12 +67,12 @@ func Load(ctx context.Context, path string) (*System, error) {
 	if len(project.DisabledServices) > 0 {
 		// Profiles are not supported: say so rather than silently dropping services.
 		for name := range project.DisabledServices {
-			errs = append(errs, fmt.Errorf("%s: service %q: profiles: not supported by Tandem; remove the profiles field", path, name))
+			errs = append(errs, fmt.Errorf("%s: service %q: profiles: not supported by Tandem; remove the profiles field", src.field(name, "profiles"), name))
 		}
 	}
-	errs = append(errs, hostPortClashes(path, sys)...)
+	errs = append(errs, hostPortClashes(src, sys)...)
 	if len(sys.Services) == 0 && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("%s: services: the file defines no service", path))
+		errs = append(errs, fmt.Errorf("%s: services: the file defines no service", src))
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -192,30 +205,52 @@ func dur(d *types.Duration, def time.Duration) time.Duration {
 	return time.Duration(*d)
 }
 
-var falseSchema = regexp.MustCompile(`^(.*)\.([^.]+) false schema$`)
-
-// composeProblem rewrites compose-go's messages into ones that name the field and
-// the fix.
-func composeProblem(err error, abs string) string {
-	msg := strings.TrimPrefix(err.Error(), "validating "+abs+": ")
+// composeProblem rewrites compose-go's messages into ones that name the file
+// and line, the field and the fix.
+func (src *sources) composeProblem(err error) error {
+	i, msg := src.named(err.Error())
 	msg = strings.TrimSuffix(msg, ": invalid compose project")
+	where := src.String()
+	if i >= 0 {
+		where = src.paths[i]
+	}
 	if m := falseSchema.FindStringSubmatch(msg); m != nil {
-		return fmt.Sprintf("%s: unknown field %q; check its spelling against the Compose specification (Tandem settings go under %s)", m[1], m[2], Extension)
+		if i >= 0 {
+			where = src.at(i, append(strings.Split(m[1], "."), m[2])...)
+		}
+		return fmt.Errorf("%s: %s: unknown field %q; check its spelling against the Compose specification (Tandem settings go under %s)", where, m[1], m[2], Extension)
+	}
+	if strings.HasPrefix(msg, "yaml: ") {
+		return fmt.Errorf("%s: not valid YAML: %s; fix the file at that line (often the indentation, or a bracket or quote left open)", where, strings.TrimPrefix(msg, "yaml: "))
+	}
+	if i < 0 { // a problem of the merged services: where the service says so
+		if m := undefinedDependency.FindStringSubmatch(msg); m != nil {
+			where = src.field(m[1], "depends_on."+m[2])
+		} else if m := cycleStart.FindStringSubmatch(msg); m != nil {
+			where = src.field(m[1], "depends_on")
+		} else if m := serviceNamed.FindStringSubmatch(msg); m != nil {
+			where = src.field(m[1], "")
+		}
 	}
 	switch {
-	case strings.HasPrefix(msg, "yaml: "):
-		return "not valid YAML: " + strings.TrimPrefix(msg, "yaml: ") + "; fix the file at that line (often the indentation, or a bracket or quote left open)"
 	case strings.Contains(msg, "depends on undefined service"):
-		return msg + "; fix the name under depends_on, or add that service to the file"
+		return fmt.Errorf("%s: %s; fix the name under depends_on, or add that service to the file", where, msg)
 	case strings.Contains(msg, "dependency cycle detected"):
-		return msg + "; services cannot wait for each other in a circle: remove one of these depends_on"
+		return fmt.Errorf("%s: %s; services cannot wait for each other in a circle: remove one of these depends_on", where, msg)
 	}
-	return msg
+	return fmt.Errorf("%s: %s", where, msg)
 }
+
+var (
+	falseSchema         = regexp.MustCompile(`^(.*)\.([^.]+) false schema$`)
+	undefinedDependency = regexp.MustCompile(`service "([^"]+)" depends on undefined service "([^"]+)"`)
+	cycleStart          = regexp.MustCompile(`dependency cycle detected: ([^ ]+) ->`)
+	serviceNamed        = regexp.MustCompile(`^service "([^"]+)"`)
+)
 
 // hostPortClashes finds fixed host ports that two services (or two ports of
 // one) ask for: the second could never start.
-func hostPortClashes(path string, sys *System) []error {
+func hostPortClashes(src *sources, sys *System) []error {
 	owner := map[int]string{}
 	var errs []error
 	for _, name := range sys.Names() {
@@ -230,7 +265,7 @@ func hostPortClashes(path string, sys *System) []error {
 			this := fmt.Sprintf("%s (\"%d:%d\")", name, host, target)
 			if other, taken := owner[host]; taken {
 				errs = append(errs, fmt.Errorf("%s: host port %d is published twice, by %s and by %s; give each its own host port, or leave the host port out (\"%d\") and Tandem picks free ones",
-					path, host, other, this, target))
+					src.field(name, "ports"), host, other, this, target))
 				continue
 			}
 			owner[host] = this

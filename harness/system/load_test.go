@@ -2,7 +2,9 @@ package system_test
 
 import (
 	"context"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -153,5 +155,106 @@ func TestWithImageAndStandalone(t *testing.T) {
 	s := system.Standalone("catalog", "tandem.local/shop-catalog:1.1", 8080, "/health")
 	if svc := s.Services["catalog"]; svc.Tandem.Port != 8080 || svc.Tandem.Ready.HTTP != "/health" || svc.Version() != "1.1" {
 		t.Errorf("Standalone = %+v", svc)
+	}
+}
+
+// Several files merge as `docker compose -f compose.yaml -f
+// compose.override.yaml` merges them: the override changes a value, adds to a
+// mapping, adds a service and a dependency, and deepens x-tandem.
+func TestLoadMergesFilesInOrder(t *testing.T) {
+	sys, err := system.Load(context.Background(), "testdata/merge/compose.yaml", "testdata/merge/compose.override.yaml")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if sys.Name != "merged" || len(sys.Files) != 2 || sys.File != sys.Files[0] ||
+		!strings.HasSuffix(sys.Files[1], filepath.Join("merge", "compose.override.yaml")) || !filepath.IsAbs(sys.Files[1]) {
+		t.Errorf("Name %q, File %s, Files %v; want merged, the first file, both files (absolute)", sys.Name, sys.File, sys.Files)
+	}
+	if got := strings.Join(sys.Names(), ","); got != "api,cache,db" {
+		t.Errorf("services = %s, want api,cache,db (cache from the override)", got)
+	}
+	api, _ := sys.Service("api")
+	if api.Image != "tandem.local/api:2.0" {
+		t.Errorf("api image = %s, want the override's tandem.local/api:2.0", api.Image)
+	}
+	if api.Environment["LOG_LEVEL"] != "debug" || api.Environment["DB_URL"] != "postgres://u:p@db:5432/app" {
+		t.Errorf("api environment = %v, want LOG_LEVEL from the override and DB_URL from the base", api.Environment)
+	}
+	if api.DependsOn["db"] != system.ServiceHealthy || api.DependsOn["cache"] != system.ServiceStarted {
+		t.Errorf("api depends_on = %v, want db (base) and cache (override)", api.DependsOn)
+	}
+	if api.Tandem.Ready.HTTP != "/health" || api.Tandem.Ready.TimeoutOrDefault() != 5*time.Second || api.Tandem.Port != 8080 {
+		t.Errorf("api x-tandem = %+v, want http /health and port 8080 (base), timeout 5s (override)", api.Tandem)
+	}
+	if got := strings.Join(sys.Order(), ","); got != "cache,db,api" {
+		t.Errorf("Order = %s, want cache,db,api", got)
+	}
+	// The base alone is what it says.
+	base, err := system.Load(context.Background(), "testdata/merge/compose.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if base.Services["api"].Image != "tandem.local/api:1.0" || len(base.Services) != 2 || len(base.Files) != 1 {
+		t.Errorf("the base alone: api image %s, %d services, files %v", base.Services["api"].Image, len(base.Services), base.Files)
+	}
+}
+
+// Relative paths in every file start at the first file's folder, as in docker compose.
+func TestLoadMergedRelativePathsStartAtTheFirstFile(t *testing.T) {
+	sys, err := system.Load(context.Background(), "testdata/merge/compose.yaml", "testdata/merge/ci/volume.yaml")
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	want, _ := filepath.Abs("testdata/merge/seed.sql")
+	if f := sys.Services["cache"].Files; len(f) != 1 || f[0].Source != want {
+		t.Errorf("cache files = %+v, want %s", f, want)
+	}
+}
+
+// An error in a merged system names the file and line that set the value at
+// fault, whichever file that is.
+func TestLoadMergeErrorsNameTheFileAndLine(t *testing.T) {
+	tests := []struct {
+		override string
+		want     []string
+	}{
+		{"bad-field.yaml", []string{"testdata/merge/bad-field.yaml:5: services.api", `unknown field "imgae"`}},
+		{"bad-tandem.yaml", []string{"testdata/merge/bad-tandem.yaml:7: service \"api\"", "x-tandem.ready.http", "leading slash"}},
+		{"bad-syntax.yaml", []string{"testdata/merge/bad-syntax.yaml: not valid YAML", "line 3"}},
+		{"bad-dependency.yaml", []string{"testdata/merge/bad-dependency.yaml:6: service \"api\"", `undefined service "databse"`}},
+		{"nothing-here.yaml", []string{"testdata/merge/nothing-here.yaml does not exist", "-f"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.override, func(t *testing.T) {
+			_, err := system.Load(context.Background(), "testdata/merge/compose.yaml", "testdata/merge/"+tc.override)
+			if err == nil {
+				t.Fatal("Load succeeded, want an error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not contain %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "testdata/merge/compose.yaml") {
+				t.Errorf("error %q names the base file, which is not at fault", err)
+			}
+		})
+	}
+	if _, err := system.Load(context.Background()); err == nil || !strings.Contains(err.Error(), "-f") {
+		t.Errorf("Load of no file: %v, want an error that asks for -f", err)
+	}
+}
+
+func TestSplitFilesReadsWhatJoinFilesWrites(t *testing.T) {
+	files := []string{"/a/compose.yaml", "b/compose.override.yaml"}
+	joined := system.JoinFiles(files)
+	if joined != "/a/compose.yaml"+string(os.PathListSeparator)+"b/compose.override.yaml" {
+		t.Errorf("JoinFiles = %q, want the files separated by %q as in COMPOSE_FILE", joined, os.PathListSeparator)
+	}
+	if got := system.SplitFiles(joined); !slices.Equal(got, files) {
+		t.Errorf("SplitFiles(%q) = %q, want %q", joined, got, files)
+	}
+	if got := system.SplitFiles("compose.yaml" + string(os.PathListSeparator)); !slices.Equal(got, []string{"compose.yaml"}) {
+		t.Errorf("SplitFiles drops empty entries: got %q", got)
 	}
 }

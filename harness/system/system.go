@@ -7,12 +7,16 @@ import (
 	"time"
 )
 
-// System is a set of services described by one Compose file.
+// System is a set of services described by one Compose file, or by several
+// merged in order (as `docker compose -f a.yaml -f b.yaml` merges them).
 type System struct {
 	// Name is the Compose project name.
 	Name string
-	// File is the absolute path of the Compose file.
+	// File is the absolute path of the (first) Compose file.
 	File string
+	// Files are the absolute paths of all its Compose files, in the order
+	// they were merged; Files[0] is File.
+	Files []string
 	// Services by name.
 	Services map[string]*Service
 }
@@ -89,7 +93,7 @@ func (s *System) Names() []string {
 func (s *System) Service(name string) (*Service, error) {
 	svc, ok := s.Services[name]
 	if !ok {
-		return nil, fmt.Errorf("%s: no service %q; services are %v", s.File, name, s.Names())
+		return nil, fmt.Errorf("%s: no service %q; services are %v", s.files(), name, s.Names())
 	}
 	return svc, nil
 }
@@ -159,7 +163,7 @@ func (s *System) Subset(names ...string) (*System, error) {
 			return nil, err
 		}
 	}
-	sub := &System{Name: s.Name, File: s.File, Services: map[string]*Service{}}
+	sub := &System{Name: s.Name, File: s.File, Files: s.Files, Services: map[string]*Service{}}
 	for n := range keep {
 		sub.Services[n] = s.Services[n]
 	}
@@ -183,7 +187,7 @@ func (s *System) WithImage(service, image string) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &System{Name: s.Name, File: s.File, Services: make(map[string]*Service, len(s.Services))}
+	c := &System{Name: s.Name, File: s.File, Files: s.Files, Services: make(map[string]*Service, len(s.Services))}
 	for n, svc := range s.Services {
 		c.Services[n] = svc
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/onsi/ginkgo/v2/reporters"
 	"github.com/onsi/ginkgo/v2/types"
 
+	"github.com/tandem-harness/tandem/harness/junit"
 	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
@@ -25,20 +26,22 @@ func redactGinkgoReport(path string) ([]types.Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read the suites' report: %w", err)
 	}
+	// Written before it is read back: whatever fails next, the report on
+	// disk holds no secret.
 	b = redact.Default().JSONStrings(b)
+	if err := atomicfile.Write(path, b); err != nil {
+		return nil, err
+	}
 	var reports []types.Report
 	if err := json.Unmarshal(b, &reports); err != nil {
 		return nil, fmt.Errorf("read the suites' report %s: %w", path, err)
-	}
-	if err := atomicfile.Write(path, b); err != nil {
-		return nil, err
 	}
 	return reports, nil
 }
 
 // writeJUnit writes OUT/junit/SUITE.xml for each suite and OUT/junit.xml with
-// them all, as Ginkgo's --junit-report would, from the redacted report: all
-// of them, or (when the disk is full, say) none.
+// them all, as Ginkgo's --junit-report would, every string redacted (see
+// junit.Redacted): all of them, or (when the disk is full, say) none.
 func writeJUnit(out string, reports []types.Report) error {
 	merged := filepath.Join(out, report.JUnitFile)
 	// Ginkgo's generator writes to a file and ignores write errors: let it
@@ -68,7 +71,14 @@ func writeJUnit(out string, reports []types.Report) error {
 			}
 			return fmt.Errorf("read back %s: %w", path, err)
 		}
-		files.Add(path, b)
+		// Redacted again where it is written, whatever the caller did.
+		if one, err = junit.Redacted(one); err != nil {
+			return err
+		}
+		if b, err = xml.MarshalIndent(one, "  ", "    "); err != nil {
+			return err
+		}
+		files.Add(path, append([]byte(xml.Header), append(b, '\n')...))
 		all.Tests += one.Tests
 		all.Disabled += one.Disabled
 		all.Errors += one.Errors

@@ -84,3 +84,42 @@ func TestTheMarkdownSummaryIsAppendedToTheGitHubStepSummary(t *testing.T) {
 		t.Errorf("without GITHUB_STEP_SUMMARY nothing is appended, and nothing fails: %v", err)
 	}
 }
+
+// TestJUnitIsRedactedWhereItIsWritten gives writeJUnit a report nobody
+// redacted: the JUnit files may not hold a secret.
+func TestJUnitIsRedactedWhereItIsWritten(t *testing.T) {
+	out := t.TempDir()
+	reports := []types.Report{{SuiteDescription: "Contracts", SuitePath: "/repo/suites/contracts", RunTime: time.Second, SpecReports: types.SpecReports{
+		{LeafNodeType: types.NodeTypeIt, LeafNodeText: "honours gateway 1.0: a login with password=pw-name", State: types.SpecStateFailed,
+			Failure:                    types.Failure{Message: `body $.session: Expected 'Bearer tk-failure' but got {"password":"pw-failure"}`},
+			CapturedGinkgoWriterOutput: "open /run/secrets/db-password: no such file or directory\nAuthorization: Basic dXNlcjpwYXNz\n",
+			ReportEntries:              types.ReportEntries{{Name: "verifier output", Value: types.WrapEntryValue("X-Api-Key: k-entry")}}},
+		{LeafNodeType: types.NodeTypeIt, LeafNodeText: "honours web 2.0 (pending)", State: types.SpecStateSkipped,
+			Failure: types.Failure{Message: "pending: Bearer tk-skipped"}},
+	}}}
+	if err := writeJUnit(out, reports); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"junit.xml", "junit/contracts.xml"} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range []string{"pw-name", "tk-failure", "pw-failure", "dXNlcjpwYXNz", "k-entry", "tk-skipped"} {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("%s holds %q", name, secret)
+			}
+		}
+		var doc reporters.JUnitTestSuites
+		if err := xml.Unmarshal(b, &doc); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if doc.Tests != 2 || doc.Failures != 1 || len(doc.TestSuites) != 1 || len(doc.TestSuites[0].TestCases) != 2 {
+			t.Fatalf("%s: %d tests, %d failures, %d suites", name, doc.Tests, doc.Failures, len(doc.TestSuites))
+		}
+		c := doc.TestSuites[0].TestCases[0]
+		if c.Failure == nil || !strings.Contains(c.Failure.Message, "Bearer [redacted]") || !strings.Contains(c.SystemErr+c.SystemOut+c.Failure.Description, "open /run/secrets/db-password: no such file or directory") {
+			t.Errorf("%s: the failing case lost what failed: %+v", name, c)
+		}
+	}
+}

@@ -120,7 +120,6 @@ func TestNoSecretReachesWhatTandemWrites(t *testing.T) {
 		if v.Passed() && len(v.Results) > 0 && v.Results[0].Passed {
 			t.Fatal("the verification passed; the test needs its mismatch (the order id the catalog does not return)")
 		}
-		report.RedactVerification(v)
 		if err := store.Record(v, contract.DefaultMainBranch, pacts); err != nil {
 			t.Fatal(err)
 		}

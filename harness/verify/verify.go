@@ -28,7 +28,10 @@ import (
 type Config struct {
 	// Root is the repository root (with go.mod and suites/). Default ".".
 	Root string
-	// System is the Compose file of the system under test.
+	// System is the Compose file of the system under test, or several,
+	// merged in order as docker compose merges them, separated by the OS
+	// path list separator (":" on Linux) as in COMPOSE_FILE (see
+	// system.JoinFiles). The suites get them the same way in $TANDEM_SYSTEM.
 	System string
 	// Contracts is the contract store folder.
 	Contracts string
@@ -87,7 +90,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", out, err)
 	}
-	sysFile, _ := filepath.Abs(abs(cfg.System))
+	var sysFiles []string
+	for _, f := range system.SplitFiles(cfg.System) {
+		f, _ = filepath.Abs(abs(f))
+		sysFiles = append(sysFiles, f)
+	}
 	store, _ := filepath.Abs(abs(cfg.Contracts))
 	p := progress.New(cfg.Stdout)
 	defer p.Close()
@@ -136,14 +143,14 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	cli.Close()
-	sys, err = system.Load(ctx, sysFile)
+	sys, err = system.Load(ctx, sysFiles...)
 	if err != nil {
 		return nil, err
 	}
 
 	pactDir := filepath.Join(out, "pacts")
 	step := sum.step(p, "consumer pacts", func() (string, error) {
-		return consumerPacts(ctx, cfg, tools, filepath.Dir(sysFile), pactDir)
+		return consumerPacts(ctx, cfg, tools, filepath.Dir(sys.File), pactDir)
 	})
 	if step.Passed {
 		sum.step(p, "publish pacts", func() (string, error) {
@@ -155,7 +162,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	suites := sum.step(p, "suites", func() (string, error) {
 		return runSuites(ctx, cfg, p, tools, sum, out, map[string]string{
-			"TANDEM_SYSTEM": sysFile, "TANDEM_CONTRACTS": store, "TANDEM_OUT": out,
+			"TANDEM_SYSTEM": system.JoinFiles(sys.Files), "TANDEM_CONTRACTS": store, "TANDEM_OUT": out,
 		})
 	})
 	if suites.Passed {

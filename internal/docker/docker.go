@@ -29,11 +29,12 @@ var configureOnce sync.Once
 
 // Configure sets the testcontainers settings Tandem needs when the user has not
 // set them:
-//   - the reaper: when Tandem's reaper image (ReaperImage, built by `make
-//     setup`) is on this machine, testcontainers' Ryuk is on and starts it
-//     (TESTCONTAINERS_RYUK_DISABLED=false, TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX=
-//     tandem.local), so that nothing outlives a killed process by more than
-//     seconds. Otherwise it stays off, and Tandem removes what it starts by
+//   - the reaper: when the image testcontainers starts as its reaper
+//     (ReaperImage, which `make setup` tags on Tandem's own reaper) is on this
+//     machine, testcontainers' Ryuk is on (TESTCONTAINERS_RYUK_DISABLED=false),
+//     so that nothing outlives a killed process by more than seconds. No hub
+//     prefix is set: every other image runs under the name it is given.
+//     Otherwise the reaper stays off, and Tandem removes what it starts by
 //     label (Stop, and `tandem down` for what a killed run left). TANDEM_KEEP=1
 //     turns it off too. ReaperStatus says what was decided and why;
 //   - a testcontainers session per process (TESTCONTAINERS_SESSION_ID), so

@@ -18,16 +18,21 @@ import (
 	"github.com/tandem-harness/tandem/internal/reaper"
 )
 
-// HubPrefix is Tandem's local image namespace. With it as testcontainers' hub
-// prefix, testcontainers starts ReaperImage, which `make setup` builds from
-// cmd/reaper, instead of pulling Ryuk.
-const HubPrefix = "tandem.local"
-
-// ReaperImage is the reaper image testcontainers-go asks for under HubPrefix:
-// tandem.local/testcontainers/ryuk:0.14.0 with testcontainers-go v0.45.0.
+// ReaperImage is the image testcontainers starts as its reaper: the constant
+// testcontainers/ryuk:0.14.0 with testcontainers-go v0.45.0. It cannot be
+// pulled here, so `make setup` builds Tandem's reaper (cmd/reaper, the Ryuk
+// protocol) as ReaperBuild and tags it under this name too; testcontainers
+// does not pull an image that is already on the engine. No other image name
+// is touched: Tandem sets no hub prefix, which testcontainers would put in
+// front of every image named without a registry host (team/app:1.0,
+// foreign-proxy, docker.io/library/postgres:15).
 //
 //nolint:staticcheck // The deprecated variable is the only exported name of the image testcontainers starts.
-var ReaperImage = HubPrefix + "/" + testcontainers.ReaperDefaultImage
+var ReaperImage = testcontainers.ReaperDefaultImage
+
+// ReaperBuild is the name `make setup` builds Tandem's reaper under, in
+// Tandem's local image namespace, before tagging it as ReaperImage.
+var ReaperBuild = "tandem.local/" + ReaperImage
 
 // sessionOwner names the environment variable that records which process
 // chose TESTCONTAINERS_SESSION_ID, so that child processes (the suites that
@@ -77,20 +82,20 @@ func decideReaper(s settings, imageExists func(ref string) bool) (set map[string
 		set["TESTCONTAINERS_RYUK_DISABLED"] = "true"
 		return set, false, "TANDEM_KEEP=1: a kept environment must outlive the process, so the reaper is off; `tandem down` removes leftovers"
 	}
-	prefix, userPrefix := s.user([]string{"TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX"}, "hub.image.name.prefix")
-	if !userPrefix {
-		prefix = HubPrefix
+	image := ReaperImage
+	if prefix, ok := s.user([]string{"TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX"}, "hub.image.name.prefix"); ok {
+		// The user's prefix, which testcontainers puts in front of the reaper's image too.
+		image = strings.TrimSuffix(prefix, "/") + "/" + ReaperImage
 	}
-	//nolint:staticcheck // See ReaperImage.
-	image := strings.TrimSuffix(prefix, "/") + "/" + testcontainers.ReaperDefaultImage
 	if !imageExists(image) {
 		set["TESTCONTAINERS_RYUK_DISABLED"] = "true"
-		return set, false, fmt.Sprintf("the reaper image %s is not on this machine (`make setup` builds it); `tandem down` removes leftovers", image)
+		fix := "`make setup` builds it"
+		if image == ReaperImage && imageExists(ReaperBuild) {
+			fix = fmt.Sprintf("`make setup` tags it, or `docker tag %s %s`", ReaperBuild, ReaperImage)
+		}
+		return set, false, fmt.Sprintf("the reaper image %s is not on this machine (%s); `tandem down` removes leftovers", image, fix)
 	}
 	set["TESTCONTAINERS_RYUK_DISABLED"] = "false"
-	if !userPrefix {
-		set["TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX"] = HubPrefix
-	}
 	if _, ok := s.user([]string{"RYUK_RECONNECTION_TIMEOUT", "TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT"}, "ryuk.reconnection.timeout"); !ok {
 		// testcontainers passes its own default (10 s) when a properties file
 		// exists; Tandem's is shorter so that a killed run is gone within 15 s.

@@ -9,14 +9,18 @@ import (
 	"testing"
 )
 
-func TestReaperImageIsWhatTestcontainersAsksForUnderOurPrefix(t *testing.T) {
-	if ReaperImage != "tandem.local/testcontainers/ryuk:0.14.0" {
-		t.Errorf("ReaperImage = %s; scripts/setup.sh (step_reaper_image) and the docs name tandem.local/testcontainers/ryuk:0.14.0", ReaperImage)
+func TestReaperImageIsWhatTestcontainersAsksFor(t *testing.T) {
+	if ReaperImage != "testcontainers/ryuk:0.14.0" || ReaperBuild != "tandem.local/testcontainers/ryuk:0.14.0" {
+		t.Errorf("ReaperImage = %s, ReaperBuild = %s; scripts/setup.sh (step_reaper_image) and the README name testcontainers/ryuk:0.14.0 and tandem.local/testcontainers/ryuk:0.14.0",
+			ReaperImage, ReaperBuild)
 	}
 }
 
 func TestDecideReaper(t *testing.T) {
-	const ours = "tandem.local/testcontainers/ryuk:0.14.0"
+	const (
+		ours  = "testcontainers/ryuk:0.14.0"              // the tag setup puts on our build
+		build = "tandem.local/testcontainers/ryuk:0.14.0" // our build, untagged by an older setup
+	)
 	tests := []struct {
 		name    string
 		env     map[string]string
@@ -26,11 +30,13 @@ func TestDecideReaper(t *testing.T) {
 		wantOn  bool
 		why     string
 	}{
-		{"our image here: on, with our prefix and a short reconnection timeout", nil, nil, []string{ours},
-			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "false", "TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX": "tandem.local", "TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT": "5s"},
-			true, "is on this machine"},
+		{"the image testcontainers asks for is here: on, with no hub prefix and a short reconnection timeout", nil, nil, []string{ours, build},
+			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "false", "TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT": "5s"},
+			true, "testcontainers/ryuk:0.14.0 is on this machine"},
 		{"no image: off, as before", nil, nil, nil,
 			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, false, "make setup"},
+		{"only our build, not its tag: off, and says how to tag it", nil, nil, []string{build},
+			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, false, "docker tag tandem.local/testcontainers/ryuk:0.14.0 testcontainers/ryuk:0.14.0"},
 		{"the user turned it off", map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, nil, []string{ours},
 			map[string]string{}, false, "set to true"},
 		{"the user turned it on", map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "false"}, nil, nil,
@@ -42,7 +48,7 @@ func TestDecideReaper(t *testing.T) {
 		{"the user's prefix without the image", nil, map[string]string{"hub.image.name.prefix": "mirror.corp"}, []string{ours},
 			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, false, "mirror.corp/testcontainers/ryuk:0.14.0 is not on this machine"},
 		{"the user's reconnection timeout", map[string]string{"RYUK_RECONNECTION_TIMEOUT": "2s"}, nil, []string{ours},
-			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "false", "TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX": "tandem.local"}, true, ""},
+			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "false"}, true, ""},
 		{"TANDEM_KEEP=1: off", map[string]string{"TANDEM_KEEP": "1"}, nil, []string{ours},
 			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, false, "TANDEM_KEEP=1"},
 	}
@@ -60,6 +66,9 @@ func TestDecideReaper(t *testing.T) {
 			set, on, why := decideReaper(s, exists)
 			if !maps.Equal(set, tc.wantSet) || on != tc.wantOn || !strings.Contains(why, tc.why) {
 				t.Errorf("decideReaper = %v, %v, %q; want %v, %v, …%q…", set, on, why, tc.wantSet, tc.wantOn, tc.why)
+			}
+			if _, ok := set["TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX"]; ok {
+				t.Errorf("decideReaper sets TESTCONTAINERS_HUB_IMAGE_NAME_PREFIX, which renames every image without a registry host")
 			}
 		})
 	}

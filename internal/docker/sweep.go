@@ -71,21 +71,41 @@ func Sweep(ctx context.Context, cli *testcontainers.DockerClient, runID string) 
 	return removed, errors.Join(errs...)
 }
 
-// Leftovers counts the containers and networks labelled with runID (any run when empty).
-func Leftovers(ctx context.Context, cli *testcontainers.DockerClient, runID string) (containers, networks int, err error) {
+// Left counts what a run still has on the engine.
+type Left struct {
+	Containers int
+	Networks   int
+	Volumes    int
+}
+
+// None reports whether nothing is left.
+func (l Left) None() bool { return l == Left{} }
+
+func (l Left) String() string {
+	return fmt.Sprintf("%d container(s), %d network(s), %d volume(s)", l.Containers, l.Networks, l.Volumes)
+}
+
+// Leftovers counts the containers, networks and volumes labelled with runID
+// (any run when empty).
+func Leftovers(ctx context.Context, cli *testcontainers.DockerClient, runID string) (Left, error) {
 	f := client.Filters{}
 	if runID == "" {
 		f = f.Add("label", LabelRun)
 	} else {
 		f = f.Add("label", LabelRun+"="+runID)
 	}
+	var left Left
 	ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
 	if err != nil {
-		return 0, 0, err
+		return left, fmt.Errorf("list containers: %w", err)
 	}
 	nets, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: f})
 	if err != nil {
-		return 0, 0, err
+		return left, fmt.Errorf("list networks: %w", err)
 	}
-	return len(ctrs.Items), len(nets.Items), nil
+	vols, err := cli.VolumeList(ctx, client.VolumeListOptions{Filters: f})
+	if err != nil {
+		return left, fmt.Errorf("list volumes: %w", err)
+	}
+	return Left{Containers: len(ctrs.Items), Networks: len(nets.Items), Volumes: len(vols.Items)}, nil
 }

@@ -1,6 +1,6 @@
-// Package imagetest builds variants of the reference shop's Go services into
-// local images for tests: the source is changed through go build -overlay, so
-// the tree is never touched.
+// Package imagetest builds variants of the reference shop's Go services, and
+// tests' own Go services, into local images for tests: the source is changed
+// through go build -overlay, so the tree is never touched.
 package imagetest
 
 import (
@@ -80,6 +80,29 @@ func BuildShopService(tb testing.TB, service, tag string, edits ...Edit) string 
 	if out, err := build.CombinedOutput(); err != nil {
 		tb.Fatalf("build %s with edits: %v\n%s", service, err, out)
 	}
+	return buildImage(tb, ctxDir, "tandem.local/shop-"+service, tag)
+}
+
+// BuildGo builds the Go command in pkg (a path relative to the repository
+// root, such as ./cmd/tandem/testdata/secrets/echo), with go build's extra
+// args (-ldflags …), into the scratch image REPO:TAG, and removes the image
+// when the test ends.
+func BuildGo(tb testing.TB, pkg, repo, tag string, args ...string) string {
+	tb.Helper()
+	ctxDir := filepath.Join(tb.TempDir(), "image")
+	build := exec.Command("go", append(append([]string{"build", "-trimpath"}, args...), "-o", filepath.Join(ctxDir, "service"), pkg)...)
+	build.Dir = Root()
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		tb.Fatalf("build %s: %v\n%s", pkg, err, out)
+	}
+	return buildImage(tb, ctxDir, repo, tag)
+}
+
+// buildImage builds the binary ctxDir/service into the scratch image
+// REPO:TAG and removes the image when the test ends.
+func buildImage(tb testing.TB, ctxDir, repo, tag string) string {
+	tb.Helper()
 	df := "FROM scratch\nCOPY service /service\nEXPOSE 8080\nENTRYPOINT [\"/service\"]\n"
 	if err := os.WriteFile(filepath.Join(ctxDir, "Dockerfile"), []byte(df), 0o644); err != nil {
 		tb.Fatal(err)
@@ -90,7 +113,6 @@ func BuildShopService(tb testing.TB, service, tag string, edits ...Edit) string 
 		tb.Fatal(err)
 	}
 	defer p.Close()
-	repo := "tandem.local/shop-" + service
 	if _, err := p.BuildImage(context.Background(), &testcontainers.ContainerRequest{FromDockerfile: testcontainers.FromDockerfile{
 		Context: ctxDir, Repo: repo, Tag: tag, KeepImage: true,
 	}}); err != nil {

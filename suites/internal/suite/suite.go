@@ -35,8 +35,22 @@ func fromEnv(name, def string) string {
 	return filepath.Join(Root(), def)
 }
 
-// SystemFile is the system under test: $TANDEM_SYSTEM, default the reference shop.
-func SystemFile() string { return fromEnv("TANDEM_SYSTEM", "fixtures/shop/compose.yaml") }
+// SystemFiles are the Compose files of the system under test, merged in
+// order: $TANDEM_SYSTEM, one file or several separated by the OS path list
+// separator (":" on Linux) as in COMPOSE_FILE; default the reference shop.
+func SystemFiles() []string {
+	var files []string
+	for _, f := range system.SplitFiles(os.Getenv("TANDEM_SYSTEM")) {
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		files = append(files, f)
+	}
+	if len(files) == 0 {
+		files = []string{filepath.Join(Root(), "fixtures/shop/compose.yaml")}
+	}
+	return files
+}
 
 // ContractsDir is the contract store: $TANDEM_CONTRACTS, default contracts/.
 func ContractsDir() string { return fromEnv("TANDEM_CONTRACTS", "contracts") }
@@ -47,7 +61,7 @@ func OutDir() string { return fromEnv("TANDEM_OUT", "out") }
 // LoadSystem loads the system under test, failing the node on error.
 func LoadSystem(ctx context.Context) *system.System {
 	GinkgoHelper()
-	sys, err := system.Load(ctx, SystemFile())
+	sys, err := system.Load(ctx, SystemFiles()...)
 	Expect(err).NotTo(HaveOccurred(), "load the system under test")
 	return sys
 }
