@@ -51,7 +51,7 @@ func TestUpRejectsBadSystemsWithShortErrorsAndLeavesNothing(t *testing.T) {
 		{"missing image", "testdata/missing-image.yaml", 30 * time.Second,
 			[]string{`service "catalog"`, `image "tandem.local/shop-catalog:0.0-never-built" is not on this machine`, "make setup"}},
 		{"never healthy", "testdata/never-healthy.yaml", 30 * time.Second,
-			[]string{"catalog did not become ready within 4s", "probed GET http://127.0.0.1:", "/health", "last answer:", "log lines of catalog", "database"}},
+			[]string{"catalog did not become ready within 4s", "probed GET http://", "/health (catalog on network tandem-", "last answer:", "log lines of catalog", "database"}},
 	}
 	for i, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

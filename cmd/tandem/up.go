@@ -13,7 +13,8 @@ import (
 
 func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
 	fs := newFlags("up", "-f FILE [--service NAME]... [--out DIR]",
-		"Start a system in containers, print its endpoints, and stay up until Ctrl-C; then remove everything.", stderr)
+		"Start a system in containers, print its endpoints, and stay up until Ctrl-C; then remove everything.\n"+
+			"A service that exits while up (not a one-shot that others wait for) ends the run with its exit code and last log lines.", stderr)
 	fs.footer = "Environment:\n" +
 		"  TANDEM_KEEP=1   keep a failed environment for inspection (remove it with tandem down)\n" +
 		"  TANDEM_DEBUG=1  show testcontainers' own logging and the reaper decision\n" +
@@ -52,8 +53,13 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) (err er
 	}
 	e.Describe(stdout)
 	fmt.Fprintf(stdout, "up in %s; press Ctrl-C to stop and remove everything\n", e.StartupTime().Round(time.Millisecond))
-	// Until Ctrl-C, or until the Docker engine stops answering.
-	return e.Wait(ctx)
+	// Until Ctrl-C, a service exiting (its exit code and last log lines), or
+	// the Docker engine no longer answering.
+	if err := e.Wait(ctx); err != nil {
+		e.MarkFailed() // TANDEM_KEEP=1 keeps it for inspection
+		return err
+	}
+	return nil
 }
 
 // stringList is a repeatable string flag.

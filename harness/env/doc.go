@@ -11,8 +11,19 @@
 //	url, err := e.URL("gateway") // http://127.0.0.1:32771
 //
 // Services start in dependency order and independent branches start concurrently.
-// A service that does not become ready in time fails the start with what was
-// probed, the last answer and its last log lines. Start returns the partial
+// A service is ready when its container has run for a short settle period
+// (WithSettle) and still runs, and its readiness probe, if it has one, passed;
+// HTTP and SQL probes dial the container on the environment's network, as its
+// callers do, not the published port (when the engine is local; else the
+// published port). A service that does not become ready in time, or whose
+// container exits first, fails the start with what was probed, the last
+// answer or the exit code, and its last log lines.
+//
+// From the moment it is ready, a service that exits when nothing asked it to
+// is reported: Exited is closed, Err says which service, its exit code and
+// last log lines (*ExitedError), a start under way ends with it, and Wait
+// returns it. StopService, Stop, and a one-shot service that others wait for
+// with service_completed_successfully are exits asked for; they don't count. Start returns the partial
 // environment with the error, so Stop always removes everything; with
 // TANDEM_KEEP=1 a failed environment is kept up for inspection instead.
 //

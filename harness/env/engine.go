@@ -114,20 +114,22 @@ func defaultGrace() time.Duration {
 	return DefaultGrace
 }
 
-// Wait blocks until ctx ends, then returns nil, or until the Docker engine
-// stops answering, then returns an *EngineLostError at once (the
-// environment's containers stopped with the engine). Stop says what became of
-// them. `tandem up` waits for Ctrl-C with it.
+// Wait blocks until ctx ends, then returns nil; or until a service exits when
+// nothing asked it to, then returns its *ExitedError at once (see Exited); or
+// until the Docker engine stops answering, then returns an *EngineLostError
+// at once (the environment's containers stopped with the engine). Stop says
+// what became of them. `tandem up` waits for Ctrl-C with it.
 func (e *Env) Wait(ctx context.Context) error {
-	if e.lost == nil {
-		<-ctx.Done()
-		return nil
-	}
 	select {
 	case <-ctx.Done():
 		return nil
 	case <-e.lost:
 		return e.lostError()
+	case <-e.exited:
+		if lost := e.lostError(); lost != nil {
+			return lost
+		}
+		return e.Err()
 	}
 }
 

@@ -55,6 +55,16 @@ type Env struct {
 	lost      chan struct{}
 	lostErr   *EngineLostError
 	watchStop func()
+	// The exit watch (exits.go): exits records the services that exited
+	// when nothing asked them to; exited is closed at the first; exitStop
+	// ends the watch.
+	exits    []error
+	exited   chan struct{}
+	exitStop func()
+	onExit   context.CancelCauseFunc
+	// onNetwork is set when this machine reaches containers on the
+	// environment's network by their own addresses (probeaddr.go).
+	onNetwork bool
 }
 
 // Service is one running service of an environment.
@@ -71,6 +81,14 @@ type Service struct {
 
 	spec *system.Service
 	log  *logFile
+	// via, when set, is the container whose address readiness probes dial
+	// instead of this one's: the proxy in front of the service.
+	via *Service
+	// watched is set while an exit of the container is unexpected: from
+	// when it is ready until StopService or Stop.
+	watched bool
+	// running is when the container last started.
+	running time.Time
 }
 
 // Start starts sys in containers. On error it returns the partial environment
@@ -88,7 +106,7 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 		o.runID = NewRunID()
 	}
 	e := &Env{RunID: o.runID, System: sys, opts: o, services: map[string]*Service{}, started: time.Now(),
-		starting: true, lost: make(chan struct{})}
+		starting: true, lost: make(chan struct{}), exited: make(chan struct{})}
 	e.logCtx, e.logStop = context.WithCancel(context.WithoutCancel(ctx))
 	if len(o.services) > 0 {
 		sub, err := sys.Subset(o.services...)
@@ -118,6 +136,8 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 		e.failed = true
 		return e, e.startError(ctx, err)
 	}
+	// A service that exits once ready ends the start, and later Wait.
+	e.watchExits(cancel)
 	if o.sequential {
 		err = e.startSequential(ctx)
 	} else {
@@ -257,6 +277,9 @@ func (e *Env) Stop(ctx context.Context) error {
 	e.mu.Unlock()
 	if e.watchStop != nil {
 		e.watchStop()
+	}
+	if e.exitStop != nil {
+		e.exitStop() // what exits from now on is the teardown
 	}
 	if keep && e.cli != nil {
 		w := e.opts.progress

@@ -194,8 +194,8 @@ services:
 	msg := err.Error()
 	for _, want := range []string{
 		"api did not become ready within 3s",
-		"probed GET http://127.0.0.1:",
-		"/health",
+		"probed GET http://",
+		"/health (api on network tandem-",
 		`503 Service Unavailable {"status":"unavailable","reason":"database connection refused"}`,
 		"log lines of api",
 		"health check failed: database connection refused",

@@ -2,6 +2,7 @@ package env_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,8 +14,10 @@ import (
 	"github.com/tandem-harness/tandem/internal/docker"
 )
 
-// testImage is built once per test binary from testdata/envtest.
-const testImage = "tandem.local/envtest:dev"
+// testImage is built once per test binary from testdata/envtest, tagged
+// with a hash of its source: test runs of other versions of the source on
+// the same engine (other checkouts) do not overwrite it.
+var testImage string
 
 // testImageDir holds the image's build context (binary + Dockerfile), for the
 // test of compose build contexts.
@@ -60,8 +63,14 @@ func buildTestImage() (string, error) {
 		return "", err
 	}
 	defer p.Close()
+	src, err := os.ReadFile("testdata/envtest/main.go")
+	if err != nil {
+		return "", err
+	}
+	tag := fmt.Sprintf("dev-%x", sha256.Sum256(append(src, df...)))[:16]
+	testImage = "tandem.local/envtest:" + tag
 	_, err = p.BuildImage(ctx, &testcontainers.ContainerRequest{FromDockerfile: testcontainers.FromDockerfile{
-		Context: dir, Repo: "tandem.local/envtest", Tag: "dev", KeepImage: true,
+		Context: dir, Repo: "tandem.local/envtest", Tag: tag, KeepImage: true,
 	}})
 	if err != nil {
 		return "", fmt.Errorf("build %s: %w", testImage, err)

@@ -22,6 +22,8 @@ type options struct {
 	toxiproxyImage string
 	// engineGrace is how long Stop waits for a lost engine to come back.
 	engineGrace time.Duration
+	// settle is how long a container must have run, and still run, to be ready.
+	settle time.Duration
 }
 
 func defaults() options {
@@ -32,6 +34,7 @@ func defaults() options {
 
 		toxiproxyImage: DefaultToxiproxyImage,
 		engineGrace:    defaultGrace(),
+		settle:         DefaultSettle,
 	}
 }
 
@@ -80,3 +83,14 @@ func WithToxiproxyImage(ref string) Option { return func(o *options) { o.toxipro
 // and networks; 0 does not wait. Default: $TANDEM_ENGINE_GRACE, else
 // DefaultGrace.
 func WithEngineGrace(d time.Duration) Option { return func(o *options) { o.engineGrace = d } }
+
+// DefaultSettle is how long a service's container must have run, and still
+// run, before the service counts as ready (its probe, if it has one, passing
+// too): a container that exits at start is not ready, even when nothing
+// probes it. It counts from the container's start, so a probe that takes
+// longer costs nothing more.
+const DefaultSettle = 500 * time.Millisecond
+
+// WithSettle sets how long a container must have run, and still run, before
+// its service counts as ready. Default DefaultSettle.
+func WithSettle(d time.Duration) Option { return func(o *options) { o.settle = d } }

@@ -29,6 +29,7 @@ func (e *Env) StopService(ctx context.Context, name string) error {
 		return fmt.Errorf("stop %s: it is a proxy; to take the link down use link.To(e, %q).Cut", name, strings.TrimSuffix(name, ProxySuffix))
 	}
 	timeout := serviceStopTimeout
+	e.unwatch(s) // this exit is asked for
 	if err := s.Container.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("stop %s: %w", name, err)
 	}
@@ -53,6 +54,7 @@ func (e *Env) StartService(ctx context.Context, name string) error {
 	if err := s.Container.Start(ctx); err != nil {
 		return fmt.Errorf("start %s again: %w", name, err)
 	}
+	s.running = time.Now()
 	ports := make(map[int]int, len(s.spec.Ports))
 	for _, p := range s.spec.Ports {
 		mp, err := s.Container.MappedPort(ctx, strconv.Itoa(p)+"/tcp")
@@ -73,6 +75,7 @@ func (e *Env) StartService(ctx context.Context, name string) error {
 	if err := e.waitThroughProxy(ctx, s); err != nil {
 		return err
 	}
+	e.watch(ctx, s)
 	e.progressf("%s started again, ready in %s", name, time.Since(begin).Round(time.Millisecond))
 	return nil
 }

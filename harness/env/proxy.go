@@ -251,6 +251,7 @@ func (e *Env) waitThroughProxy(ctx context.Context, s *Service) error {
 	via := &Service{
 		Name: s.Name + " (through " + p.Name + ")", Container: s.Container,
 		Ports: p.Ports, LogFile: s.LogFile, spec: s.spec, log: s.log,
+		via: p.Service, running: s.running,
 	}
 	return e.waitReady(ctx, via)
 }

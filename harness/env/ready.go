@@ -19,7 +19,7 @@ import (
 // last answer, and the end of its log.
 type NotReadyError struct {
 	Service    string
-	Probe      string // what was probed, e.g. "GET http://127.0.0.1:32771/health"
+	Probe      string // what was probed, e.g. "GET http://172.18.0.3:8080/health (api on network tandem-RUN)"
 	LastAnswer string
 	Timeout    time.Duration
 	// Exited is set when the container stopped before it was ready.
@@ -60,32 +60,40 @@ type probe interface {
 
 const logTailLines = 30
 
-// waitReady polls the service's readiness probe until it passes, the container
-// exits, or the timeout passes.
+// waitReady polls the service's readiness probe until it passes and the
+// container still runs once it has run for the settle period (WithSettle), or
+// until the container exits or the timeout passes. A service without a probe
+// is ready once it has run for the settle period; one that others wait for
+// with service_completed_successfully, once it exited with code 0.
 func (e *Env) waitReady(ctx context.Context, s *Service) error {
 	spec := s.spec
 	timeout := spec.Tandem.Ready.TimeoutOrDefault()
-	p := e.probeFor(s)
+	p := e.probeFor(ctx, s)
+	complete := p == nil && e.mustComplete(spec.Name)
+	passed := p == nil && !complete
 	deadline := time.Now().Add(timeout)
 	interval := 100 * time.Millisecond
 	answer := "(not probed yet)"
 	for {
-		state, err := s.Container.State(ctx)
-		if err == nil && !state.Running {
-			if p == nil && e.mustComplete(spec.Name) && state.ExitCode == 0 {
-				return nil
-			}
-			return e.notReady(ctx, s, describe(p), answer, timeout, true, state.ExitCode)
+		if !passed && p != nil {
+			answer, passed = p.check(ctx)
 		}
-		if p == nil {
-			if !e.mustComplete(spec.Name) {
-				return nil // ready once it runs
-			}
-		} else {
-			var ok bool
-			if answer, ok = p.check(ctx); ok {
+		// The container is looked at after the probe: it still ran when the
+		// probe had passed.
+		next := interval
+		state, err := s.Container.State(ctx)
+		switch {
+		case err != nil:
+		case !state.Running && complete && state.ExitCode == 0:
+			return nil
+		case !state.Running:
+			return e.notReady(ctx, s, describe(p), answer, timeout, true, state.ExitCode)
+		case passed:
+			settled := time.Since(s.running)
+			if settled >= e.opts.settle {
 				return nil
 			}
+			next = e.opts.settle - settled
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("wait for %s: %w", spec.Name, context.Cause(ctx))
@@ -94,7 +102,7 @@ func (e *Env) waitReady(ctx context.Context, s *Service) error {
 			return e.notReady(ctx, s, describe(p), answer, timeout, false, 0)
 		}
 		select {
-		case <-time.After(interval):
+		case <-time.After(next):
 		case <-ctx.Done():
 		}
 		interval = min(interval*3/2, 500*time.Millisecond)
@@ -119,16 +127,19 @@ func (e *Env) mustComplete(name string) bool {
 	return false
 }
 
-func (e *Env) probeFor(s *Service) probe {
+// probeFor returns the service's readiness probe, or nil when it has none.
+// HTTP and SQL probes dial the service from inside the environment's network
+// when this machine can (see probeAddr).
+func (e *Env) probeFor(ctx context.Context, s *Service) probe {
 	r := s.spec.Tandem.Ready
-	host := "127.0.0.1"
-	port := s.Ports[r.Port]
 	switch r.Kind() {
 	case "http":
-		return &httpProbe{url: "http://" + host + ":" + strconv.Itoa(port) + r.HTTP}
+		a := e.probeAddr(ctx, s, r.Port)
+		return &httpProbe{url: "http://" + a.hostPort() + r.HTTP, where: a.where}
 	case "sql":
-		url := strings.NewReplacer("{host}", host, "{port}", strconv.Itoa(port)).Replace(r.SQL)
-		return &sqlProbe{url: url}
+		a := e.probeAddr(ctx, s, r.Port)
+		url := strings.NewReplacer("{host}", a.host, "{port}", strconv.Itoa(a.port)).Replace(r.SQL)
+		return &sqlProbe{url: url, where: a.where}
 	case "log":
 		return &logProbe{re: regexp.MustCompile(r.Log), s: s}
 	}
@@ -148,9 +159,9 @@ func (e *Env) notReady(ctx context.Context, s *Service, probe, answer string, ti
 	}
 }
 
-type httpProbe struct{ url string }
+type httpProbe struct{ url, where string }
 
-func (p *httpProbe) String() string { return "GET " + p.url }
+func (p *httpProbe) String() string { return "GET " + p.url + p.where }
 
 func (p *httpProbe) check(ctx context.Context) (string, bool) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
@@ -169,9 +180,9 @@ func (p *httpProbe) check(ctx context.Context) (string, bool) {
 	return answer, resp.StatusCode >= 200 && resp.StatusCode < 300
 }
 
-type sqlProbe struct{ url string }
+type sqlProbe struct{ url, where string }
 
-func (p *sqlProbe) String() string { return "SELECT 1 on " + redactURL(p.url) }
+func (p *sqlProbe) String() string { return "SELECT 1 on " + redactURL(p.url) + p.where }
 
 func (p *sqlProbe) check(ctx context.Context) (string, bool) {
 	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)

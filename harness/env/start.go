@@ -59,6 +59,7 @@ func (e *Env) createNetwork(ctx context.Context) error {
 		return fmt.Errorf("create network %s: %w", e.Network, err)
 	}
 	e.network = nw.(*testcontainers.DockerNetwork)
+	e.onNetwork = e.reachesNetwork(ctx)
 	return nil
 }
 
@@ -166,6 +167,7 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		}
 		s.Ports[p] = int(mp.Num())
 	}
+	s.running = time.Now()
 	s.StartedAfter = time.Since(e.started)
 	close(started)
 	if err := e.waitReady(ctx, s); err != nil {
@@ -173,6 +175,9 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 	}
 	if err := e.waitThroughProxy(ctx, s); err != nil {
 		return err
+	}
+	if !e.mustComplete(svc.Name) {
+		e.watch(ctx, s) // from now on, an exit is reported
 	}
 	s.ReadyAfter = time.Since(e.started)
 	e.progressf("%s ready in %s", svc.Name, time.Since(begin).Round(time.Millisecond))

@@ -69,11 +69,17 @@ func LoadSystem(ctx context.Context) *system.System {
 // StartEnv starts sys and registers its teardown before checking the error, so a
 // failed start leaves nothing behind. When the spec failed and TANDEM_KEEP=1,
 // the environment is kept for inspection.
+//
+// Until the teardown, a service of the environment that exits when nothing
+// asked it to (see env.Env.Exited) fails the spec running on this Ginkgo
+// process with its exit code and last log lines.
 func StartEnv(ctx context.Context, sys *system.System, opts ...env.Option) *env.Env {
 	GinkgoHelper()
 	opts = append([]env.Option{env.WithOutputDir(filepath.Join(OutDir(), "runs")), env.WithProgress(Progress())}, opts...)
 	e, err := env.Start(ctx, sys, opts...)
+	tornDown := make(chan struct{})
 	DeferCleanup(func() {
+		close(tornDown)
 		if CurrentSpecReport().Failed() {
 			e.MarkFailed()
 		}
@@ -82,5 +88,6 @@ func StartEnv(ctx context.Context, sys *system.System, opts ...env.Option) *env.
 		Expect(e.Stop(ctx)).To(Succeed(), "remove environment %s", e.RunID)
 	})
 	Expect(err).NotTo(HaveOccurred())
+	go failOnExit(e, tornDown)
 	return e
 }

@@ -21,6 +21,15 @@ func main() {
 	case "oneshot":
 		fmt.Println("migration done")
 		return
+	case "silent": // runs, never listens
+		fmt.Println("waiting for a configuration that never comes")
+		select {}
+	case "exitlater": // serves, then exits after EXIT_AFTER
+		after, _ := time.ParseDuration(os.Getenv("EXIT_AFTER"))
+		time.AfterFunc(after, func() {
+			fmt.Println("fatal: lost the connection to the broker")
+			os.Exit(4)
+		})
 	}
 	readyAfter, _ := time.ParseDuration(os.Getenv("READY_AFTER"))
 	begin := time.Now()
