@@ -32,8 +32,8 @@ func TestUpFailsWhenAServiceExitsAtStart(t *testing.T) {
 	if strings.Contains(stdout.String(), "up in ") {
 		t.Errorf("up said it was up:\n%s", stdout.String())
 	}
-	if c, n := leftovers(t, runID); c != 0 || n != 0 {
-		t.Errorf("left %d container(s) and %d network(s) behind", c, n)
+	if left := leftovers(t, runID); !left.None() {
+		t.Errorf("left %+v behind", left)
 	}
 }
 
@@ -105,8 +105,8 @@ func TestUpReportsAServiceThatExitsWhileUp(t *testing.T) {
 			t.Errorf("stderr does not contain %q:\n%s", want, stderr.String())
 		}
 	}
-	if c, n := leftovers(t, runID); c != 0 || n != 0 {
-		t.Errorf("left %d container(s) and %d network(s) behind", c, n)
+	if left := leftovers(t, runID); !left.None() {
+		t.Errorf("left %+v behind", left)
 	}
 }
 
