@@ -65,16 +65,19 @@ type Analysis struct {
 }
 
 // EffectSize is how large a statistically significant change must be to
-// count. Ratios are canary/baseline of the means (of the rates, for proportion
-// metrics); zero means "not set".
+// count, in the units of Measure: ratios canary/baseline of the means (of the
+// rates, for proportion metrics), or common language effect sizes. Zero means
+// "not set".
 type EffectSize struct {
-	// Measure is "meanRatio", the only one supported.
+	// Measure is MeasureMeanRatio unless set, or MeasureCLES.
 	Measure string `yaml:"measure"`
-	// AllowedIncrease: a significant increase fails only at this ratio or more
-	// (1.1 = 10 % higher). 1 unless set.
+	// AllowedIncrease: a significant increase fails only at this effect or
+	// more: a ratio (1.1 = 10 % higher; 1 unless set) or a CLES (0.8 = a
+	// canary value is the larger in 80 % of pairs; 0.5 unless set).
 	AllowedIncrease float64 `yaml:"allowedIncrease"`
-	// AllowedDecrease: a significant decrease fails only at this ratio or less
-	// (0.9 = 10 % lower). 1 unless set.
+	// AllowedDecrease: a significant decrease fails only at this effect or
+	// less: a ratio (0.9 = 10 % lower; 1 unless set) or a CLES (0.2; 0.5
+	// unless set).
 	AllowedDecrease float64 `yaml:"allowedDecrease"`
 	// CriticalIncrease and CriticalDecrease: a critical metric fails the whole
 	// scorecard only beyond these ratios; below them it fails like any other
@@ -87,6 +90,17 @@ type EffectSize struct {
 	AllowedIncreasePoints float64 `yaml:"allowedIncreasePoints"`
 	AllowedDecreasePoints float64 `yaml:"allowedDecreasePoints"`
 }
+
+// Effect size measures, as Kayenta names them.
+const (
+	// MeasureMeanRatio compares the ratio canary/baseline of the means.
+	MeasureMeanRatio = "meanRatio"
+	// MeasureCLES compares the common language effect size: the share of
+	// (canary, baseline) pairs in which the canary value is the larger, ties
+	// counting half, from 0 (every canary value lower) through 0.5 (no
+	// effect) to 1 (every canary value higher).
+	MeasureCLES = "cles"
+)
 
 // Outliers configures outlier removal before a continuous metric is compared.
 type Outliers struct {
@@ -241,13 +255,18 @@ func (c *Config) setDefaults() {
 		}
 		e := &a.EffectSize
 		if e.Measure == "" {
-			e.Measure = "meanRatio"
+			e.Measure = MeasureMeanRatio
+		}
+		// Kayenta's defaults: no effect in the measure's units.
+		noEffect := 1.0
+		if e.Measure == MeasureCLES {
+			noEffect = 0.5
 		}
 		if e.AllowedIncrease == 0 {
-			e.AllowedIncrease = 1
+			e.AllowedIncrease = noEffect
 		}
 		if e.AllowedDecrease == 0 {
-			e.AllowedDecrease = 1
+			e.AllowedDecrease = noEffect
 		}
 		if e.CriticalIncrease == 0 {
 			e.CriticalIncrease = e.AllowedIncrease

@@ -259,16 +259,28 @@ func (c *checker) validateAnalysis(label string, a Analysis, line func(metric, f
 	check("outliers.outlierFactor", !(a.Outliers.Factor > 0),
 		"%s is not positive; use a multiple of the interquartile range such as 3", num(a.Outliers.Factor))
 	e := a.EffectSize
-	check("effectSize.measure", e.Measure != "meanRatio",
-		"%q is not supported; use meanRatio", e.Measure)
-	check("effectSize.allowedIncrease", !(e.AllowedIncrease >= 1),
-		"%s is below 1; it is a ratio canary/baseline, such as 1.1 for 10 %% higher", num(e.AllowedIncrease))
-	check("effectSize.allowedDecrease", !(e.AllowedDecrease > 0 && e.AllowedDecrease <= 1),
-		"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.9 for 10 %% lower", num(e.AllowedDecrease))
-	check("effectSize.criticalIncrease", !(e.CriticalIncrease >= 1),
-		"%s is below 1; it is a ratio canary/baseline, such as 2 for twice as high", num(e.CriticalIncrease))
-	check("effectSize.criticalDecrease", !(e.CriticalDecrease > 0 && e.CriticalDecrease <= 1),
-		"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.5 for half", num(e.CriticalDecrease))
+	check("effectSize.measure", e.Measure != MeasureMeanRatio && e.Measure != MeasureCLES,
+		"%q is not an effect size measure; use meanRatio or cles", e.Measure)
+	if e.Measure == MeasureCLES {
+		const what = "it is a common language effect size, the share of pairs in which the canary value is the larger (0.5 = no effect)"
+		check("effectSize.allowedIncrease", !(e.AllowedIncrease >= 0.5 && e.AllowedIncrease <= 1),
+			"%s is not within [0.5, 1]; %s, such as 0.8", num(e.AllowedIncrease), what)
+		check("effectSize.allowedDecrease", !(e.AllowedDecrease > 0 && e.AllowedDecrease <= 0.5),
+			"%s is not within (0, 0.5]; %s, such as 0.2", num(e.AllowedDecrease), what)
+		check("effectSize.criticalIncrease", !(e.CriticalIncrease >= 0.5 && e.CriticalIncrease <= 1),
+			"%s is not within [0.5, 1]; %s, such as 0.9", num(e.CriticalIncrease), what)
+		check("effectSize.criticalDecrease", !(e.CriticalDecrease > 0 && e.CriticalDecrease <= 0.5),
+			"%s is not within (0, 0.5]; %s, such as 0.1", num(e.CriticalDecrease), what)
+	} else {
+		check("effectSize.allowedIncrease", !(e.AllowedIncrease >= 1),
+			"%s is below 1; it is a ratio canary/baseline, such as 1.1 for 10 %% higher", num(e.AllowedIncrease))
+		check("effectSize.allowedDecrease", !(e.AllowedDecrease > 0 && e.AllowedDecrease <= 1),
+			"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.9 for 10 %% lower", num(e.AllowedDecrease))
+		check("effectSize.criticalIncrease", !(e.CriticalIncrease >= 1),
+			"%s is below 1; it is a ratio canary/baseline, such as 2 for twice as high", num(e.CriticalIncrease))
+		check("effectSize.criticalDecrease", !(e.CriticalDecrease > 0 && e.CriticalDecrease <= 1),
+			"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.5 for half", num(e.CriticalDecrease))
+	}
 	check("effectSize.allowedIncreasePoints", !(e.AllowedIncreasePoints >= 0 && e.AllowedIncreasePoints <= 100),
 		"%s is not within 0–100 percentage points", num(e.AllowedIncreasePoints))
 	check("effectSize.allowedDecreasePoints", !(e.AllowedDecreasePoints >= 0 && e.AllowedDecreasePoints <= 100),
