@@ -10,9 +10,12 @@ import (
 // config (metrics with groups and analysisConfigurations.canary, classifier
 // group weights and score thresholds) plus a few Tandem fields: match, unit,
 // confidence, minSamples and the percentage-point floors of effectSize.
-// LoadConfig reads one from YAML, or from the JSON that Kayenta exports (its
-// query, scopeName, judge, templates, applications, id and timestamp fields are
-// accepted and ignored); DefaultConfig works without one.
+// LoadConfig reads one from YAML, or from the JSON that Kayenta exports: its
+// descriptive fields (id, applications, configVersion, timestamps) are
+// accepted, and so is judge when it names NetflixACAJudge; the fields that
+// would change what is judged and that Tandem can't honour (a metric's query
+// and scopeName, templates, another judge) are refused by name. DefaultConfig
+// works without one.
 type Config struct {
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
