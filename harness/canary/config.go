@@ -144,7 +144,7 @@ type NaNStrategy string
 
 const (
 	RemoveNaN  NaNStrategy = "remove"  // drop them
-	ReplaceNaN NaNStrategy = "replace" // count them as 0
+	ReplaceNaN NaNStrategy = "replace" // count them as 0, and pass a metric a side of which has no data (Kayenta's rule)
 )
 
 // OutlierStrategy says whether outliers are removed.
