@@ -50,8 +50,9 @@ const (
 
 // Scorecard is the judgement of a canary against its baseline.
 type Scorecard struct {
-	// Score is 0–100: the weighted share of passing metrics over the groups
-	// that had data.
+	// Score is 0–100: the weighted mean of the group scores, a group without
+	// data counting as 100; 0 when a critical metric fails or half the metrics
+	// or more have no data (Kayenta's WeightedSumScorer).
 	Score   float64 `json:"score"`
 	Verdict Verdict `json:"verdict"`
 	// Reason explains the verdict in one sentence, naming the metric that
@@ -102,8 +103,8 @@ type MetricResult struct {
 	// 0.5 + (canary rate − baseline rate)/2, the same share for 0/1 outcomes.
 	CLES   float64 `json:"cles"`
 	PValue float64 `json:"pValue"`
-	// Test is "mann-whitney", "two-proportion z" or "fisher exact"; empty for
-	// NoData.
+	// Test is "mann-whitney", "two-proportion z" or "fisher exact"; empty
+	// when a side had no data (NoData, or Pass under nanStrategy replace).
 	Test string `json:"test,omitempty"`
 }
 
@@ -127,8 +128,9 @@ type GroupResult struct {
 	// Score is the percentage of the group's Pass, High and Low metrics that
 	// passed (NoData counts as a failure only for mustHaveData metrics).
 	Score float64 `json:"score"`
-	// HasData is false when every metric of the group had no data; such a group
-	// takes no part in the summary score.
+	// HasData is false when no metric of the group had data (or had to);
+	// such a group's Score is 0 and it counts as 100 in the summary score, as
+	// in Kayenta.
 	HasData bool `json:"hasData"`
 	Pass    int  `json:"pass"`
 	High    int  `json:"high"`
