@@ -58,7 +58,13 @@ func BenchmarkCanaryRates(b *testing.B) {
 			if sc := judge(a1, slow); sc.Verdict == canary.VerdictFail {
 				detected++
 			} else {
-				misses = append(misses, "+50 % "+sc.Reason)
+				miss := "+50 % " + sc.Reason
+				for _, m := range sc.Metrics {
+					if m.Classification != canary.High {
+						miss += "; " + m.Reason
+					}
+				}
+				misses = append(misses, miss)
 			}
 		}
 		b.ReportMetric(float64(falseAlarms), "aa-fails/20")
