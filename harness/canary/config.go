@@ -10,9 +10,12 @@ import (
 // config (metrics with groups and analysisConfigurations.canary, classifier
 // group weights and score thresholds) plus a few Tandem fields: match, unit,
 // confidence, minSamples and the percentage-point floors of effectSize.
-// LoadConfig reads one from YAML, or from the JSON that Kayenta exports (its
-// query, scopeName, judge, templates, applications, id and timestamp fields are
-// accepted and ignored); DefaultConfig works without one.
+// LoadConfig reads one from YAML, or from the JSON that Kayenta exports: its
+// descriptive fields (id, applications, configVersion, timestamps) are
+// accepted, and so is judge when it names NetflixACAJudge; the fields that
+// would change what is judged and that Tandem can't honour (a metric's query
+// and scopeName, templates, another judge) are refused by name. DefaultConfig
+// works without one.
 type Config struct {
 	Name        string `yaml:"name"`
 	Description string `yaml:"description"`
@@ -65,16 +68,19 @@ type Analysis struct {
 }
 
 // EffectSize is how large a statistically significant change must be to
-// count. Ratios are canary/baseline of the means (of the rates, for proportion
-// metrics); zero means "not set".
+// count, in the units of Measure: ratios canary/baseline of the means (of the
+// rates, for proportion metrics), or common language effect sizes. Zero means
+// "not set".
 type EffectSize struct {
-	// Measure is "meanRatio", the only one supported.
+	// Measure is MeasureMeanRatio unless set, or MeasureCLES.
 	Measure string `yaml:"measure"`
-	// AllowedIncrease: a significant increase fails only at this ratio or more
-	// (1.1 = 10 % higher). 1 unless set.
+	// AllowedIncrease: a significant increase fails only at this effect or
+	// more: a ratio (1.1 = 10 % higher; 1 unless set) or a CLES (0.8 = a
+	// canary value is the larger in 80 % of pairs; 0.5 unless set).
 	AllowedIncrease float64 `yaml:"allowedIncrease"`
-	// AllowedDecrease: a significant decrease fails only at this ratio or less
-	// (0.9 = 10 % lower). 1 unless set.
+	// AllowedDecrease: a significant decrease fails only at this effect or
+	// less: a ratio (0.9 = 10 % lower; 1 unless set) or a CLES (0.2; 0.5
+	// unless set).
 	AllowedDecrease float64 `yaml:"allowedDecrease"`
 	// CriticalIncrease and CriticalDecrease: a critical metric fails the whole
 	// scorecard only beyond these ratios; below them it fails like any other
@@ -87,6 +93,17 @@ type EffectSize struct {
 	AllowedIncreasePoints float64 `yaml:"allowedIncreasePoints"`
 	AllowedDecreasePoints float64 `yaml:"allowedDecreasePoints"`
 }
+
+// Effect size measures, as Kayenta names them.
+const (
+	// MeasureMeanRatio compares the ratio canary/baseline of the means.
+	MeasureMeanRatio = "meanRatio"
+	// MeasureCLES compares the common language effect size: the share of
+	// (canary, baseline) pairs in which the canary value is the larger, ties
+	// counting half, from 0 (every canary value lower) through 0.5 (no
+	// effect) to 1 (every canary value higher).
+	MeasureCLES = "cles"
+)
 
 // Outliers configures outlier removal before a continuous metric is compared.
 type Outliers struct {
@@ -127,7 +144,7 @@ type NaNStrategy string
 
 const (
 	RemoveNaN  NaNStrategy = "remove"  // drop them
-	ReplaceNaN NaNStrategy = "replace" // count them as 0
+	ReplaceNaN NaNStrategy = "replace" // count them as 0, and pass a metric a side of which has no data (Kayenta's rule)
 )
 
 // OutlierStrategy says whether outliers are removed.
@@ -241,13 +258,18 @@ func (c *Config) setDefaults() {
 		}
 		e := &a.EffectSize
 		if e.Measure == "" {
-			e.Measure = "meanRatio"
+			e.Measure = MeasureMeanRatio
+		}
+		// Kayenta's defaults: no effect in the measure's units.
+		noEffect := 1.0
+		if e.Measure == MeasureCLES {
+			noEffect = 0.5
 		}
 		if e.AllowedIncrease == 0 {
-			e.AllowedIncrease = 1
+			e.AllowedIncrease = noEffect
 		}
 		if e.AllowedDecrease == 0 {
-			e.AllowedDecrease = 1
+			e.AllowedDecrease = noEffect
 		}
 		if e.CriticalIncrease == 0 {
 			e.CriticalIncrease = e.AllowedIncrease

@@ -51,5 +51,5 @@ func ExampleSequential() {
 	}
 	// Output:
 	// look 1: Fail, done true
-	// Fail: latency GET /products/{id} is 50 % higher on the canary (p50 37.4 ms vs 24.9 ms; 98 % repeated interval of the shift +7.08 to +17.9 ms); score 0 is below the marginal threshold 75; decided at look 1 of 10, as no later look can change the verdict
+	// Fail: latency GET /products/{id} is 50 % higher on the canary (p50 37.4 ms vs 24.9 ms; 98 % repeated interval of the shift +7.08 to +17.9 ms); score 50 is below the marginal threshold 75; decided at look 1 of 10, as no later look can change the verdict
 }

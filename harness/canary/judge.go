@@ -50,8 +50,9 @@ const (
 
 // Scorecard is the judgement of a canary against its baseline.
 type Scorecard struct {
-	// Score is 0–100: the weighted share of passing metrics over the groups
-	// that had data.
+	// Score is 0–100: the weighted mean of the group scores, a group without
+	// data counting as 100; 0 when a critical metric fails or half the metrics
+	// or more have no data (Kayenta's WeightedSumScorer).
 	Score   float64 `json:"score"`
 	Verdict Verdict `json:"verdict"`
 	// Reason explains the verdict in one sentence, naming the metric that
@@ -93,10 +94,17 @@ type MetricResult struct {
 	Estimate float64 `json:"estimate"`
 	// EffectSize is the ratio canary/baseline of the means (of the rates):
 	// 1 when both are 0, +Inf when only the baseline is 0 (null in JSON).
+	// It is Kayenta's "ratio" (its meanRatio measure), reported whatever the
+	// measure.
 	EffectSize float64 `json:"effectSize"`
-	PValue     float64 `json:"pValue"`
-	// Test is "mann-whitney", "two-proportion z" or "fisher exact"; empty for
-	// NoData.
+	// CLES is the common language effect size, Kayenta's cles measure: the
+	// share of (canary, baseline) pairs in which the canary value is the
+	// larger, ties counting half; 0.5 is no effect. For proportions it is
+	// 0.5 + (canary rate − baseline rate)/2, the same share for 0/1 outcomes.
+	CLES   float64 `json:"cles"`
+	PValue float64 `json:"pValue"`
+	// Test is "mann-whitney", "two-proportion z" or "fisher exact"; empty
+	// when a side had no data (NoData, or Pass under nanStrategy replace).
 	Test string `json:"test,omitempty"`
 }
 
@@ -120,8 +128,9 @@ type GroupResult struct {
 	// Score is the percentage of the group's Pass, High and Low metrics that
 	// passed (NoData counts as a failure only for mustHaveData metrics).
 	Score float64 `json:"score"`
-	// HasData is false when every metric of the group had no data; such a group
-	// takes no part in the summary score.
+	// HasData is false when no metric of the group had data (or had to);
+	// such a group's Score is 0 and it counts as 100 in the summary score, as
+	// in Kayenta.
 	HasData bool `json:"hasData"`
 	Pass    int  `json:"pass"`
 	High    int  `json:"high"`
@@ -140,14 +149,28 @@ func Judge(cfg *Config, in Input) Scorecard {
 	}
 	cfg = cfg.withDefaults()
 	alpha := 1 - cfg.Confidence
-	return judgeAt(cfg, in, level{z: twoSidedZ(alpha), alpha: alpha, name: num(cfg.Confidence*100) + " % interval"})
+	return judgeAt(cfg, in, newLevel(twoSidedZ(alpha), alpha, num(cfg.Confidence*100)+" % interval"))
 }
 
+// kayentaTolerance is NetflixACAJudge's tolerance: a continuous metric is High
+// only when the interval of the shift lies above tolerance·|estimate|, Low only
+// when it lies below −tolerance·|estimate|. Kayenta fixes it at 0.25 and offers
+// no setting.
+const kayentaTolerance = 0.25
+
 // level is how strict one judgement is: intervals at the two-sided critical
-// value z, tests at significance alpha, and what to call the interval in reasons.
+// value z, tests at significance alpha, the tolerance of continuous metrics,
+// and what to call the interval in reasons.
 type level struct {
-	z, alpha float64
-	name     string
+	z, alpha  float64
+	tolerance float64
+	name      string
+}
+
+// newLevel is the level of Judge and of every Sequential look: they differ in
+// the critical value only, and judge by the same rules.
+func newLevel(z, alpha float64, name string) level {
+	return level{z: z, alpha: alpha, tolerance: kayentaTolerance, name: name}
 }
 
 // judgeAt judges with intervals and tests at the given level.
@@ -207,8 +230,7 @@ func judgeContinuous(name string, m *Metric, s Samples, lv level) MetricResult {
 	can, cs := prepare(s.Canary, a)
 	r.Baseline, r.Canary = bs, cs
 	if len(base) == 0 || len(can) == 0 {
-		r.Classification = NoData
-		r.Reason = noDataReason(r, len(base) == 0, len(can) == 0)
+		noData(&r, a, len(base) == 0, len(can) == 0)
 		return r
 	}
 	r.Test = testMannWhitney
@@ -218,12 +240,55 @@ func judgeContinuous(name string, m *Metric, s Samples, lv level) MetricResult {
 		r.Reason = fmt.Sprintf("%s is identical on both sides (%d samples each)", name, len(can))
 		return r
 	}
+	if base[0] == base[len(base)-1] && can[0] == can[len(can)-1] && base[0] == can[0] {
+		r.Classification, r.PValue = Pass, 1
+		r.Reason = fmt.Sprintf("%s is %s in every sample on both sides", name, r.withUnit(base[0]))
+		return r
+	}
 	t := mannWhitney(can, base, lv.z)
 	r.Interval = [2]float64{t.Lower, t.Upper}
-	r.Estimate, r.PValue = t.Estimate, t.P
-	classify(&r, a, t.Lower > 0, t.Upper < 0, true, true)
-	r.Reason = continuousReason(r, a, lv.name)
+	r.Estimate, r.PValue, r.CLES = t.Estimate, t.P, t.CLES
+	// As in Kayenta, the shift counts only when its interval clears a
+	// tolerance around 0 of a quarter of the estimate's size.
+	bound := lv.tolerance * math.Abs(t.Estimate)
+	sh := shift{
+		up:    shiftRejected(can, base, bound, lv.z, true),
+		down:  shiftRejected(can, base, -bound, lv.z, false),
+		bound: bound, tolerance: lv.tolerance,
+	}
+	classify(&r, a, sh.up, sh.down, effectOf(a.EffectSize, cs.Mean, bs.Mean, t.CLES), true, true)
+	r.Reason = continuousReason(r, a, sh, lv.name)
 	return r
+}
+
+// shift is what the test found about a continuous metric's shift: whether its
+// interval clears the tolerance bound ±bound above (up) or below (down).
+type shift struct {
+	up, down         bool
+	bound, tolerance float64
+}
+
+// noData classifies a metric a side of which has no data: NoData, or Pass under
+// nanStrategy replace, as in Kayenta's MannWhitneyClassifier.
+func noData(r *MetricResult, a Analysis, noBase, noCanary bool) {
+	r.Classification = NoData
+	if a.NaNStrategy == ReplaceNaN {
+		r.Classification = Pass
+	}
+	r.Reason = noDataReason(*r, a, noBase, noCanary)
+}
+
+// effectOf is the effect size of the metric's measure: the CLES, or the mean
+// ratio, which is NaN when either mean is 0, as in Kayenta. A NaN effect is
+// not compared with the thresholds.
+func effectOf(e EffectSize, canaryMean, baselineMean, cles float64) float64 {
+	if e.Measure == MeasureCLES {
+		return cles
+	}
+	if canaryMean == 0 || baselineMean == 0 {
+		return math.NaN()
+	}
+	return canaryMean / baselineMean
 }
 
 // judgeRates classifies a proportion metric with the z or Fisher test.
@@ -241,14 +306,14 @@ func judgeRates(name string, m *Metric, c Counts, lv level) MetricResult {
 		return r
 	}
 	if c.BaselineTotal == 0 || c.CanaryTotal == 0 {
-		r.Classification = NoData
-		r.Reason = noDataReason(r, c.BaselineTotal == 0, c.CanaryTotal == 0)
+		noData(&r, a, c.BaselineTotal == 0, c.CanaryTotal == 0)
 		return r
 	}
 	pb := float64(c.BaselineEvents) / float64(c.BaselineTotal)
 	pc := float64(c.CanaryEvents) / float64(c.CanaryTotal)
 	r.Baseline.Mean, r.Canary.Mean = pb, pc
 	r.EffectSize = ratio(pc, pb)
+	r.CLES = 0.5 + (pc-pb)/2
 	r.Estimate = pc - pb
 	t := compareRates(c, lv.z)
 	r.Test, r.PValue = t.Test, t.P
@@ -260,7 +325,7 @@ func judgeRates(name string, m *Metric, c Counts, lv level) MetricResult {
 	}
 	significant := t.P < lv.alpha
 	e := a.EffectSize
-	classify(&r, a, significant && pc > pb, significant && pc < pb,
+	classify(&r, a, significant && pc > pb, significant && pc < pb, effectOf(e, pc, pb, r.CLES),
 		(pc-pb)*100 >= e.AllowedIncreasePoints, (pb-pc)*100 >= e.AllowedDecreasePoints)
 	r.Reason = rateReason(r, a, c, lv)
 	return r
@@ -269,23 +334,25 @@ func judgeRates(name string, m *Metric, c Counts, lv level) MetricResult {
 func newResult(name string, m *Metric) MetricResult {
 	a := m.Analysis.Canary
 	return MetricResult{Name: name, Config: m.Name, Groups: m.Groups, Unit: m.Unit,
-		Critical: a.Critical, Muted: a.Muted, EffectSize: 1}
+		Critical: a.Critical, Muted: a.Muted, EffectSize: 1, CLES: 0.5}
 }
 
 // classify sets High, Low or Pass from the significance of the shift and the
-// effect size, in the directions the metric watches; floorUp and floorDown
-// are the absolute floors (percentage points) for proportions.
-func classify(r *MetricResult, a Analysis, up, down, floorUp, floorDown bool) {
+// effect size of the metric's measure, in the directions the metric watches,
+// as Kayenta's MannWhitneyClassifier does: a NaN effect (a mean ratio with a
+// zero mean) is not compared with the thresholds. floorUp and floorDown are
+// the absolute floors (percentage points) for proportions.
+func classify(r *MetricResult, a Analysis, up, down bool, effect float64, floorUp, floorDown bool) {
 	e := a.EffectSize
-	watchUp := a.Direction == Increase || a.Direction == Either
-	watchDown := a.Direction == Decrease || a.Direction == Either
+	atLeast := func(limit float64) bool { return math.IsNaN(effect) || effect >= limit }
+	atMost := func(limit float64) bool { return math.IsNaN(effect) || effect <= limit }
 	switch {
-	case watchUp && up && r.EffectSize >= e.AllowedIncrease && floorUp:
+	case watches(a, Increase) && up && atLeast(e.AllowedIncrease) && floorUp:
 		r.Classification = High
-		r.CriticalFailure = a.Critical && r.EffectSize >= e.CriticalIncrease
-	case watchDown && down && r.EffectSize <= e.AllowedDecrease && floorDown:
+		r.CriticalFailure = a.Critical && atLeast(e.CriticalIncrease)
+	case watches(a, Decrease) && down && atMost(e.AllowedDecrease) && floorDown:
 		r.Classification = Low
-		r.CriticalFailure = a.Critical && r.EffectSize <= e.CriticalDecrease
+		r.CriticalFailure = a.Critical && atMost(e.CriticalDecrease)
 	default:
 		r.Classification = Pass
 	}

@@ -117,9 +117,18 @@ func TestJudge(t *testing.T) {
 		},
 		{
 			name: "one endpoint of three 50 % slower, latency alone",
+			cfg:  latencyOnly(nil),
 			in:   shop(3, 500, "GET /products/{id}", false),
 			want: want{verdict: VerdictFail, score: 66.67, metric: "latency GET /products/{id}", class: High,
 				verdictReason: []string{"Fail: latency GET /products/{id} is ", "score 66.7 is below the marginal threshold 75"}},
+		},
+		{
+			// Kayenta's WeightedSumScorer: errors (30) and resources (20) have
+			// no data and count as 100, latency scores 2 of 3 at weight 50.
+			name: "one endpoint of three 50 % slower, the groups without data count as passing",
+			in:   shop(3, 500, "GET /products/{id}", false),
+			want: want{verdict: VerdictMarginal, score: 83.33, metric: "latency GET /products/{id}", class: High,
+				verdictReason: []string{"Marginal: latency GET /products/{id} is ", "score 83.3 is below the pass threshold 95"}},
 		},
 		{
 			name: "2 % errors against 0 % fails the canary",
@@ -191,7 +200,7 @@ func TestJudge(t *testing.T) {
 			}),
 			in: Input{Continuous: map[string]Samples{"latency GET /products": {
 				Baseline: same, Canary: append(slices.Clone(same[:350]), slices.Repeat([]float64{math.NaN()}, 150)...)}}},
-			want: want{verdict: VerdictFail, score: 0, metric: "latency GET /products", class: Low,
+			want: want{verdict: VerdictFail, score: 50, metric: "latency GET /products", class: Low,
 				reason: []string{"% lower on the canary"}},
 		},
 		{
@@ -213,7 +222,7 @@ func TestJudge(t *testing.T) {
 			cfg:  strict,
 			in: Input{Continuous: map[string]Samples{"latency GET /products": {
 				Baseline: same, Canary: scaled(same, 1.5)}}},
-			want: want{verdict: VerdictFail, score: 0, metric: "latency GET /products", class: High},
+			want: want{verdict: VerdictFail, score: 50, metric: "latency GET /products", class: High},
 		},
 		{
 			name: "fewer than 50 samples warns",
@@ -344,11 +353,13 @@ func TestJudgeCriticalAndScoring(t *testing.T) {
 		"latency c": {Baseline: base, Canary: ok},
 		"latency d": {Baseline: base, Canary: ok},
 	}}
-	t.Run("critical metric fails the canary whatever the score", func(t *testing.T) {
+	t.Run("critical metric fails the canary whatever the score, which is 0", func(t *testing.T) {
 		cfg := DefaultConfig()
 		cfg.Metrics[0].Analysis.Canary.Critical = true
 		sc := Judge(cfg, in)
-		if sc.Verdict != VerdictFail || sc.Score != 75 || !metric(t, sc, "latency a").CriticalFailure {
+		// The groups alone would score 87.5; Kayenta reports 0 for a
+		// critical failure (ScorerSuite, "one fail (critical)").
+		if sc.Verdict != VerdictFail || sc.Score != 0 || !metric(t, sc, "latency a").CriticalFailure {
 			t.Errorf("verdict %s score %v: %s", sc.Verdict, sc.Score, sc.Reason)
 		}
 	})
@@ -377,17 +388,23 @@ func TestJudgeCriticalAndScoring(t *testing.T) {
 			"latency a": {Baseline: base}, "latency b": {Baseline: base, Canary: ok},
 			"latency c": {Baseline: base, Canary: ok},
 		}})
-		if sc.Score != 66.67 {
-			t.Errorf("score %v, want 66.67: %s", sc.Score, sc.Reason)
+		// latency: 2 of 3 at weight 50; errors and resources without data
+		// count as 100.
+		if sc.Score != 83.33 || metric(t, sc, "latency a").Classification != NoData {
+			t.Errorf("score %v, want 83.33: %s", sc.Score, sc.Reason)
+		}
+		if !strings.Contains(sc.Reason, "latency a has no canary data; it must have data, so it counts as failed") {
+			t.Errorf("reason %q does not name the metric without data as failed", sc.Reason)
 		}
 	})
-	t.Run("groups are weighted over the groups with data", func(t *testing.T) {
+	t.Run("a group without data counts as 100 in the weighted sum", func(t *testing.T) {
 		sc := Judge(nil, Input{
 			Continuous:  map[string]Samples{"latency a": {Baseline: base, Canary: slow}, "latency b": {Baseline: base, Canary: ok}},
 			Proportions: map[string]Counts{"errors a": {BaselineTotal: 100, CanaryTotal: 100}},
 		})
-		// latency 50 % at weight 50, errors 100 % at weight 30, resources no data.
-		if want := (50*50 + 30*100) / 80.0; math.Abs(sc.Score-want) > 0.01 {
+		// latency 50 % at weight 50, errors 100 % at weight 30, resources
+		// no data, 100 at weight 20, as in Kayenta's WeightedSumScorer.
+		if want := (50*50 + 30*100 + 20*100) / 100.0; math.Abs(sc.Score-want) > 0.01 {
 			t.Errorf("score %v, want %v", sc.Score, want)
 		}
 		for _, g := range sc.Groups {

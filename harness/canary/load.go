@@ -54,11 +54,56 @@ func parseConfig(path string, data []byte) (*Config, error) {
 	return &cfg, nil
 }
 
-// kayentaOnly are fields of Kayenta's canary config that Tandem accepts and
-// ignores, by the path of the struct that would hold them.
+// kayentaOnly are descriptive fields of Kayenta's canary config that change
+// nothing in the judgement: Tandem accepts and ignores them, by the path of the
+// struct that would hold them.
 var kayentaOnly = map[string][]string{
-	"":        {"id", "applications", "judge", "templates", "configVersion", "createdTimestamp", "updatedTimestamp", "createdTimestampIso", "updatedTimestampIso"},
-	"metrics": {"query", "scopeName"},
+	"": {"id", "applications", "configVersion", "createdTimestamp", "updatedTimestamp", "createdTimestampIso", "updatedTimestampIso"},
+}
+
+// kayentaRefused says why Tandem refuses a field of Kayenta's canary config
+// that it can't honour, by the path of the struct that would hold it, or ""
+// when the field is not one of them or, as set, changes nothing.
+func kayentaRefused(context, key string, val *yaml.Node) string {
+	switch context + "|" + key {
+	case "metrics|query":
+		return "Tandem does not run metric queries: it judges what it measures during the canary run " +
+			"(latency and errors per endpoint, CPU and memory, as \"latency GET /products/{id}\"); " +
+			"remove query, and name the metric (or give it a match pattern) after what Tandem measures"
+	case "metrics|scopeName":
+		return "Tandem compares exactly two scopes, the baseline and the canary it runs; remove scopeName"
+	case "|templates":
+		if val.Kind == yaml.MappingNode && len(val.Content) == 0 {
+			return ""
+		}
+		return "templates fill metric queries, which Tandem does not run; remove them"
+	case "|judge":
+		if name, extra := judgeFields(val); strings.HasPrefix(name, "NetflixACAJudge") && !extra {
+			return ""
+		}
+		return "Tandem judges by NetflixACAJudge's rules only, without judge configurations; " +
+			"remove judge, or name NetflixACAJudge-v1.0 with empty judgeConfigurations"
+	}
+	return ""
+}
+
+// judgeFields returns the name of a judge mapping and whether it sets
+// anything besides the name (non-empty judgeConfigurations, other fields).
+func judgeFields(n *yaml.Node) (name string, extra bool) {
+	if n.Kind != yaml.MappingNode {
+		return "", true
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i].Value, n.Content[i+1]
+		switch {
+		case k == "name":
+			name = v.Value
+		case k == "judgeConfigurations" && (v.Kind == yaml.MappingNode && len(v.Content) == 0 || v.Tag == "!!null"):
+		default:
+			extra = true
+		}
+	}
+	return name, extra
 }
 
 // checker walks the YAML tree against the Go types before decoding, so that an
@@ -128,8 +173,10 @@ func (c *checker) walk(n *yaml.Node, t reflect.Type, metric, field string, line 
 			switch {
 			case ok:
 				c.walk(val, f.Type, metric, sub, n.Content[i].Line)
-			case slices.Contains(kayentaOnly[context], key):
-				// Kayenta's, accepted and ignored.
+			case kayentaRefused(context, key, val) != "":
+				c.errorf(n.Content[i].Line, metric, sub, "%s", kayentaRefused(context, key, val))
+			case slices.Contains(kayentaOnly[context], key), context == "" && (key == "templates" || key == "judge"):
+				// Kayenta's, changing nothing: accepted and ignored.
 			default:
 				c.errorf(n.Content[i].Line, metric, sub, "unknown field; %s", suggest(key, names))
 			}
@@ -259,16 +306,28 @@ func (c *checker) validateAnalysis(label string, a Analysis, line func(metric, f
 	check("outliers.outlierFactor", !(a.Outliers.Factor > 0),
 		"%s is not positive; use a multiple of the interquartile range such as 3", num(a.Outliers.Factor))
 	e := a.EffectSize
-	check("effectSize.measure", e.Measure != "meanRatio",
-		"%q is not supported; use meanRatio", e.Measure)
-	check("effectSize.allowedIncrease", !(e.AllowedIncrease >= 1),
-		"%s is below 1; it is a ratio canary/baseline, such as 1.1 for 10 %% higher", num(e.AllowedIncrease))
-	check("effectSize.allowedDecrease", !(e.AllowedDecrease > 0 && e.AllowedDecrease <= 1),
-		"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.9 for 10 %% lower", num(e.AllowedDecrease))
-	check("effectSize.criticalIncrease", !(e.CriticalIncrease >= 1),
-		"%s is below 1; it is a ratio canary/baseline, such as 2 for twice as high", num(e.CriticalIncrease))
-	check("effectSize.criticalDecrease", !(e.CriticalDecrease > 0 && e.CriticalDecrease <= 1),
-		"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.5 for half", num(e.CriticalDecrease))
+	check("effectSize.measure", e.Measure != MeasureMeanRatio && e.Measure != MeasureCLES,
+		"%q is not an effect size measure; use meanRatio or cles", e.Measure)
+	if e.Measure == MeasureCLES {
+		const what = "it is a common language effect size, the share of pairs in which the canary value is the larger (0.5 = no effect)"
+		check("effectSize.allowedIncrease", !(e.AllowedIncrease >= 0.5 && e.AllowedIncrease <= 1),
+			"%s is not within [0.5, 1]; %s, such as 0.8", num(e.AllowedIncrease), what)
+		check("effectSize.allowedDecrease", !(e.AllowedDecrease > 0 && e.AllowedDecrease <= 0.5),
+			"%s is not within (0, 0.5]; %s, such as 0.2", num(e.AllowedDecrease), what)
+		check("effectSize.criticalIncrease", !(e.CriticalIncrease >= 0.5 && e.CriticalIncrease <= 1),
+			"%s is not within [0.5, 1]; %s, such as 0.9", num(e.CriticalIncrease), what)
+		check("effectSize.criticalDecrease", !(e.CriticalDecrease > 0 && e.CriticalDecrease <= 0.5),
+			"%s is not within (0, 0.5]; %s, such as 0.1", num(e.CriticalDecrease), what)
+	} else {
+		check("effectSize.allowedIncrease", !(e.AllowedIncrease >= 1),
+			"%s is below 1; it is a ratio canary/baseline, such as 1.1 for 10 %% higher", num(e.AllowedIncrease))
+		check("effectSize.allowedDecrease", !(e.AllowedDecrease > 0 && e.AllowedDecrease <= 1),
+			"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.9 for 10 %% lower", num(e.AllowedDecrease))
+		check("effectSize.criticalIncrease", !(e.CriticalIncrease >= 1),
+			"%s is below 1; it is a ratio canary/baseline, such as 2 for twice as high", num(e.CriticalIncrease))
+		check("effectSize.criticalDecrease", !(e.CriticalDecrease > 0 && e.CriticalDecrease <= 1),
+			"%s is not within (0, 1]; it is a ratio canary/baseline, such as 0.5 for half", num(e.CriticalDecrease))
+	}
 	check("effectSize.allowedIncreasePoints", !(e.AllowedIncreasePoints >= 0 && e.AllowedIncreasePoints <= 100),
 		"%s is not within 0–100 percentage points", num(e.AllowedIncreasePoints))
 	check("effectSize.allowedDecreasePoints", !(e.AllowedDecreasePoints >= 0 && e.AllowedDecreasePoints <= 100),

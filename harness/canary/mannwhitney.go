@@ -10,6 +10,10 @@ type shiftTest struct {
 	Lower, Upper float64 // confidence interval of the shift
 	Estimate     float64 // Hodges–Lehmann estimate: the median pairwise difference
 	P            float64 // two-sided p-value of "no shift"
+	// CLES is the common language effect size: the share of pairs in which
+	// the canary value is the larger, ties counting half (Kayenta's
+	// EffectSizes.cles, Vargha and Delaney's A).
+	CLES float64
 }
 
 // mannWhitney tests two ascending, non-empty samples. z is the two-sided
@@ -33,28 +37,10 @@ func mannWhitney(x, y []float64, z float64) shiftTest {
 	total := pr.total()
 
 	// p-value at Δ = 0 (ties across the samples count here).
-	var less, equal int64
-	lt, le := 0, 0
-	for _, xi := range x {
-		for lt < len(y) && y[lt] < xi {
-			lt++
-		}
-		if le < lt {
-			le = lt
-		}
-		for le < len(y) && y[le] <= xi {
-			le++
-		}
-		less += int64(lt)
-		equal += int64(le - lt)
-	}
-	u := float64(less) + float64(equal)/2
-	dz := u - nm/2
-	sigma0 := sigmaU(n, m, tiesAcross(x, y))
+	rs := rankSum(x, y, 0)
 	p := 1.0
-	if sigma0 > 0 {
-		zs := (dz - 0.5*sign(dz)) / sigma0
-		p = math.Erfc(math.Abs(zs) / math.Sqrt2)
+	if rs.sigma > 0 {
+		p = math.Erfc(math.Abs(rs.z()) / math.Sqrt2)
 	}
 
 	// Interval: ties within each sample only.
@@ -62,7 +48,7 @@ func mannWhitney(x, y []float64, z float64) shiftTest {
 	kLow := rankFromCount(nm/2+0.5+z*sigma, total)
 	kHigh := rankFromCount(nm/2-0.5-z*sigma, total)
 	pr.within(min(kHigh, total/2), max(kLow, total/2+1))
-	t := shiftTest{P: p}
+	t := shiftTest{P: p, CLES: rs.u / nm}
 	t.Lower = pr.kthLargest(kLow)
 	t.Upper = pr.kthLargest(kHigh)
 
@@ -80,6 +66,65 @@ func mannWhitney(x, y []float64, z float64) shiftTest {
 		t.Estimate = a/2 + b/2
 	}
 	return t
+}
+
+// rankSumAt is the rank-sum statistic of x − Δ against y: U counts the pairs
+// with x − Δ > y, ties half, and σ is its standard deviation under the
+// hypothesis, with the ties of the pooled values at that Δ.
+type rankSumAt struct {
+	u, nm, sigma float64
+}
+
+// rankSum computes the statistic of the ascending samples x − delta and y in
+// one merge pass.
+func rankSum(x, y []float64, delta float64) rankSumAt {
+	var less, equal int64
+	lt, le := 0, 0
+	for _, v := range x {
+		xi := v - delta
+		for lt < len(y) && y[lt] < xi {
+			lt++
+		}
+		if le < lt {
+			le = lt
+		}
+		for le < len(y) && y[le] <= xi {
+			le++
+		}
+		less += int64(lt)
+		equal += int64(le - lt)
+	}
+	n, m := float64(len(x)), float64(len(y))
+	return rankSumAt{u: float64(less) + float64(equal)/2, nm: n * m,
+		sigma: sigmaU(n, m, tiesAcross(x, y, delta))}
+}
+
+// z is the standardized statistic with continuity correction, the function
+// whose roots R's wilcox.test and Kayenta's MannWhitney.wilcoxonDiff search
+// for the interval: (U − nm/2 − ½·sign(U − nm/2)) / σ. It is 0 when σ is (all
+// values tied).
+func (r rankSumAt) z() float64 {
+	if r.sigma == 0 {
+		return 0
+	}
+	dz := r.u - r.nm/2
+	return (dz - 0.5*sign(dz)) / r.sigma
+}
+
+// shiftRejected reports whether the test at the two-sided critical value zc
+// rejects the shift delta of x over y in favour of a larger shift (up) or a
+// smaller one (!up). The statistic falls as delta grows, so rejecting delta
+// in favour of larger shifts rejects every shift below it as well: the
+// interval lies above delta. This is Kayenta's "lower end of the interval above
+// the bound" decided by the statistic at the bound itself, which stays exact
+// where the interval end sits on a jump of the statistic (many tied values)
+// and a root finder lands on either side of it.
+func shiftRejected(x, y []float64, delta, zc float64, up bool) bool {
+	z := rankSum(x, y, delta).z()
+	if up {
+		return z > zc
+	}
+	return z < -zc
 }
 
 // rankFromCount turns the critical count c into the rank ⌊c⌋+1 of the
@@ -125,20 +170,20 @@ func tiesWithin(a []float64) float64 {
 }
 
 // tiesAcross is Σ(t³ − t) over the runs of equal values of the two ascending
-// samples pooled.
-func tiesAcross(x, y []float64) float64 {
+// samples x − delta and y pooled.
+func tiesAcross(x, y []float64, delta float64) float64 {
 	var sum float64
 	i, j := 0, 0
 	for i < len(x) || j < len(y) {
 		var v float64
 		switch {
-		case j >= len(y) || (i < len(x) && x[i] <= y[j]):
-			v = x[i]
+		case j >= len(y) || (i < len(x) && x[i]-delta <= y[j]):
+			v = x[i] - delta
 		default:
 			v = y[j]
 		}
 		t := 0
-		for i < len(x) && x[i] == v {
+		for i < len(x) && x[i]-delta == v {
 			i++
 			t++
 		}

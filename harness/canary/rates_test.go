@@ -38,7 +38,7 @@ func BenchmarkCanaryRates(b *testing.B) {
 	a1, a2, slow := start("path=/products/p-,delay=10ms"), start("path=/products/p-,delay=10ms"), start("path=/products/p-,delay=15ms")
 	mix := []traffic.Request{{Method: "GET", Path: "/products/p-1"}, {Method: "GET", Path: "/products/p-2"}}
 	route := func(m, p string) string { return m + " /products/{id}" }
-	judge := func(base, can string) canary.Verdict {
+	judge := func(base, can string) canary.Scorecard {
 		res, err := load.Run(context.Background(), load.Plan{Mix: mix, URLs: [2][]string{{base}, {can}}, Rate: 300, Requests: 300, Route: route})
 		if err != nil {
 			b.Fatal(err)
@@ -53,22 +53,35 @@ func BenchmarkCanaryRates(b *testing.B) {
 				b.Fatalf("a request of the comparison failed (%s: %d %s): the rates would count failures, not latency", s.Endpoint, s.Status, s.Err)
 			}
 		}
-		return canary.Judge(nil, canary.Inputs("catalog", res.Samples, [2][]docker.Usage{})).Verdict
+		return canary.Judge(nil, canary.Inputs("catalog", res.Samples, [2][]docker.Usage{}))
 	}
 	const runs = 20
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		falseAlarms, detected := 0, 0
+		var misses []string // the reasons of the false alarms and of the missed detections
 		for r := 0; r < runs; r++ {
-			if judge(a1, a2) == canary.VerdictFail {
+			if sc := judge(a1, a2); sc.Verdict == canary.VerdictFail {
 				falseAlarms++
+				misses = append(misses, "A/A "+sc.Reason)
 			}
-			if judge(a1, slow) == canary.VerdictFail {
+			if sc := judge(a1, slow); sc.Verdict == canary.VerdictFail {
 				detected++
+			} else {
+				miss := "+50 % " + sc.Reason
+				for _, m := range sc.Metrics {
+					if m.Classification != canary.High {
+						miss += "; " + m.Reason
+					}
+				}
+				misses = append(misses, miss)
 			}
 		}
 		b.ReportMetric(float64(falseAlarms), "aa-fails/20")
 		b.ReportMetric(float64(detected), "detected/20")
 		b.Logf("A/A: %d of %d comparisons failed (goal 0); +50 %% latency: detected in %d of %d (goal ≥ 19)", falseAlarms, runs, detected, runs)
+		for _, m := range misses {
+			b.Log(m)
+		}
 	}
 }

@@ -8,28 +8,43 @@ import (
 )
 
 // continuousReason explains a Mann-Whitney classification with its numbers.
-func continuousReason(r MetricResult, a Analysis, interval string) string {
+func continuousReason(r MetricResult, a Analysis, sh shift, interval string) string {
 	e := a.EffectSize
 	detail := fmt.Sprintf("p50 %s vs %s; %s of the shift %s to %s",
 		r.withUnit(r.Canary.P50), r.withUnit(r.Baseline.P50), interval,
 		signed(r.Interval[0]), r.signedWithUnit(r.Interval[1]))
-	up, down := r.Interval[0] > 0, r.Interval[1] < 0
+	if e.Measure == MeasureCLES {
+		detail = fmt.Sprintf("CLES %s; %s", num(r.CLES), detail)
+	}
 	var s string
 	switch {
 	case r.Classification == High || r.Classification == Low:
 		s = fmt.Sprintf("%s is %s on the canary (%s)", r.Name, change(r.EffectSize, r.Canary.Mean, r.Baseline.Mean, r.withUnit), detail)
-	case !up && !down:
+	case !sh.up && !sh.down && r.Interval[0] <= 0 && r.Interval[1] >= 0:
 		s = fmt.Sprintf("%s shows no significant change (%s includes 0)", r.Name, detail)
-	case up && !watches(a, Increase) || down && !watches(a, Decrease):
+	case !sh.up && !sh.down:
 		word := "lower"
-		if up {
+		if r.Interval[0] > 0 {
+			word = "higher"
+		}
+		s = fmt.Sprintf("%s is %s on the canary by too little to count: the interval does not clear ±%s, %s of the estimated shift %s (%s)",
+			r.Name, word, r.withUnit(sh.bound), percent(sh.tolerance*100), r.signedWithUnit(r.Estimate), detail)
+	case sh.up && !watches(a, Increase) || sh.down && !watches(a, Decrease):
+		word := "lower"
+		if sh.up {
 			word = "higher"
 		}
 		s = fmt.Sprintf("%s is significantly %s on the canary (mean %s), which direction %s does not fail (%s)",
 			r.Name, word, meanChange(r.EffectSize), a.Direction, detail)
-	case up:
+	case sh.up && e.Measure == MeasureCLES:
+		s = fmt.Sprintf("%s is significantly higher on the canary but its CLES %s is below the allowed %s (%s)",
+			r.Name, num(r.CLES), num(e.AllowedIncrease), detail)
+	case sh.up:
 		s = fmt.Sprintf("%s is significantly higher on the canary but its mean is %s, within the allowed %s (%s)",
 			r.Name, meanChange(r.EffectSize), percent((e.AllowedIncrease-1)*100), detail)
+	case e.Measure == MeasureCLES:
+		s = fmt.Sprintf("%s is significantly lower on the canary but its CLES %s is above the allowed %s (%s)",
+			r.Name, num(r.CLES), num(e.AllowedDecrease), detail)
 	default:
 		s = fmt.Sprintf("%s is significantly lower on the canary but its mean is %s, within the allowed %s (%s)",
 			r.Name, meanChange(r.EffectSize), percent((1-e.AllowedDecrease)*100), detail)
@@ -59,9 +74,15 @@ func rateReason(r MetricResult, a Analysis, c Counts, lv level) string {
 		s = fmt.Sprintf("%s shows no significant change: %s (%s)", r.Name, rates, detail)
 	case higher && !watches(a, Increase) || !higher && !watches(a, Decrease):
 		s = fmt.Sprintf("%s is %s on the canary, %s, which direction %s does not fail (%s)", r.Name, word, rates, a.Direction, detail)
+	case higher && e.Measure == MeasureCLES:
+		s = fmt.Sprintf("%s is significantly higher on the canary, %s, but within the allowed CLES %s and +%s points (CLES %s; %s)",
+			r.Name, rates, num(e.AllowedIncrease), num(e.AllowedIncreasePoints), num(r.CLES), detail)
 	case higher:
 		s = fmt.Sprintf("%s is significantly higher on the canary, %s, but within the allowed %s times and +%s points (%s)",
 			r.Name, rates, num(e.AllowedIncrease), num(e.AllowedIncreasePoints), detail)
+	case e.Measure == MeasureCLES:
+		s = fmt.Sprintf("%s is significantly lower on the canary, %s, but within the allowed CLES %s and -%s points (CLES %s; %s)",
+			r.Name, rates, num(e.AllowedDecrease), num(e.AllowedDecreasePoints), num(r.CLES), detail)
 	default:
 		s = fmt.Sprintf("%s is significantly lower on the canary, %s, but within the allowed %s times and -%s points (%s)",
 			r.Name, rates, num(e.AllowedDecrease), num(e.AllowedDecreasePoints), detail)
@@ -69,8 +90,8 @@ func rateReason(r MetricResult, a Analysis, c Counts, lv level) string {
 	return s + criticalNote(r)
 }
 
-// noDataReason says which side had no data and why.
-func noDataReason(r MetricResult, noBase, noCanary bool) string {
+// noDataReason says which side had no data and why, and what follows.
+func noDataReason(r MetricResult, a Analysis, noBase, noCanary bool) string {
 	side := func(name string, st Stats) string {
 		var why []string
 		if st.NaN > 0 {
@@ -93,8 +114,13 @@ func noDataReason(r MetricResult, noBase, noCanary bool) string {
 	default:
 		s = fmt.Sprintf("%s has %s", r.Name, side("canary", r.Canary))
 	}
-	if r.Critical {
+	switch {
+	case a.NaNStrategy == ReplaceNaN:
+		s += "; it passes, as nanStrategy replace counts missing data as no change (Kayenta's rule)"
+	case r.Critical:
 		s += "; it is critical, so the canary fails"
+	case a.MustHaveData:
+		s += "; it must have data, so it counts as failed in its groups"
 	}
 	return s
 }

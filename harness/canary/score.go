@@ -9,12 +9,17 @@ import (
 // scoreCard fills the groups, score, verdict and reason of a scorecard whose
 // metrics are judged, as Kayenta's WeightedSumScorer and
 // ThresholdScoreClassifier do: a group's score is the percentage of its
-// metrics that pass; the summary is the weighted mean over the groups with
-// data; a critical failure, or no data for half the metrics or more, fails
-// the canary whatever the score.
+// metrics with data (or that must have data) that pass; the summary is the
+// weighted mean of the group scores, a group without data counting as 100; a
+// critical failure, or no data for half the metrics or more, fails the canary
+// with a score of 0.
 func scoreCard(cfg *Config, sc *Scorecard) {
 	sc.Groups, sc.Score = groupScores(cfg, sc.Metrics)
-	sc.Verdict, sc.Reason = verdict(cfg, sc.Metrics, sc.Score)
+	var zero bool
+	sc.Verdict, sc.Reason, zero = verdict(cfg, sc.Metrics, sc.Score)
+	if zero {
+		sc.Score = 0
+	}
 }
 
 func groupScores(cfg *Config, results []MetricResult) ([]GroupResult, float64) {
@@ -35,10 +40,7 @@ func groupScores(cfg *Config, results []MetricResult) ([]GroupResult, float64) {
 			group(g)
 		}
 	}
-	mustHaveData := map[string]bool{}
-	for _, m := range cfg.Metrics {
-		mustHaveData[m.Name] = m.Analysis.Canary.MustHaveData
-	}
+	mustHaveData := mustHaveDataByConfig(cfg)
 	failedNoData := map[string]int{}
 	for _, r := range results {
 		if r.Muted {
@@ -61,17 +63,22 @@ func groupScores(cfg *Config, results []MetricResult) ([]GroupResult, float64) {
 			}
 		}
 	}
+	// Kayenta's summary is Σ weight·score/100 with weights that add up to
+	// 100, and a group without data scores 100 in it (its own score stays 0).
+	// Dividing by the sum of the weights gives the same where they add up to
+	// 100 and keeps 0–100 where they don't.
 	var sum, weights float64
 	for i := range groups {
 		g := &groups[i]
+		weights += g.Weight
 		n := g.Pass + g.High + g.Low + failedNoData[g.Name]
 		if n == 0 {
+			sum += g.Weight * 100
 			continue
 		}
 		g.HasData = true
 		g.Score = 100 * float64(g.Pass) / float64(n)
 		sum += g.Weight * g.Score
-		weights += g.Weight
 	}
 	if weights == 0 {
 		return groups, 0
@@ -79,8 +86,20 @@ func groupScores(cfg *Config, results []MetricResult) ([]GroupResult, float64) {
 	return groups, math.Round(sum/weights*100) / 100
 }
 
-// verdict classifies the score and explains it in one sentence.
-func verdict(cfg *Config, results []MetricResult, score float64) (Verdict, string) {
+func mustHaveDataByConfig(cfg *Config) map[string]bool {
+	m := map[string]bool{}
+	for _, c := range cfg.Metrics {
+		m[c.Name] = c.Analysis.Canary.MustHaveData
+	}
+	return m
+}
+
+// verdict classifies the score and explains it in one sentence. zero is set
+// when the canary fails whatever the score, which Kayenta then reports as 0:
+// a critical failure, or no data for half the metrics or more (a metric that
+// must have data counts as failed instead).
+func verdict(cfg *Config, results []MetricResult, score float64) (v Verdict, reason string, zero bool) {
+	mustHaveData := mustHaveDataByConfig(cfg)
 	var scored, failed, critical, noData []MetricResult
 	for _, r := range results {
 		if r.Muted {
@@ -93,6 +112,8 @@ func verdict(cfg *Config, results []MetricResult, score float64) (Verdict, strin
 			failed = append(failed, r)
 		case r.Classification == High || r.Classification == Low:
 			failed = append(failed, r)
+		case r.Classification == NoData && mustHaveData[r.Config]:
+			failed = append(failed, r)
 		case r.Classification == NoData:
 			noData = append(noData, r)
 		}
@@ -100,14 +121,14 @@ func verdict(cfg *Config, results []MetricResult, score float64) (Verdict, strin
 	th := cfg.Classifier.ScoreThresholds
 	switch {
 	case len(scored) == 0:
-		return VerdictFail, "Fail: no metric of the input matches the config, so there is nothing to judge"
+		return VerdictFail, "Fail: no metric of the input matches the config, so there is nothing to judge", true
 	case len(critical) > 0:
-		return VerdictFail, "Fail: " + critical[0].Reason + more(failed, critical[0])
+		return VerdictFail, "Fail: " + critical[0].Reason + more(failed, critical[0]), true
 	case 2*len(noData) >= len(scored):
 		return VerdictFail, fmt.Sprintf("Fail: %d of %d metrics %s no data, too many to judge the canary (%s)",
-			len(noData), len(scored), hasHave(len(noData)), noData[0].Reason)
+			len(noData), len(scored), hasHave(len(noData)), noData[0].Reason), true
 	}
-	v := VerdictFail
+	v = VerdictFail
 	switch {
 	case score >= th.Pass:
 		v = VerdictPass
@@ -120,7 +141,7 @@ func verdict(cfg *Config, results []MetricResult, score float64) (Verdict, strin
 			s = fmt.Sprintf("Pass: every metric with data passes (%d of %d, %d %s no data; score %s)",
 				len(scored)-len(noData), len(scored), len(noData), hasHave(len(noData)), num(score))
 		}
-		return v, s
+		return v, s, false
 	}
 	worst := worstOf(failed)
 	var s string
@@ -132,7 +153,7 @@ func verdict(cfg *Config, results []MetricResult, score float64) (Verdict, strin
 	default:
 		s = fmt.Sprintf("Fail: %s%s; score %s is below the marginal threshold %s", worst.Reason, more(failed, worst), num(score), num(th.Marginal))
 	}
-	return v, s
+	return v, s, false
 }
 
 // worstOf picks the failed metric to name in the verdict: the largest change.

@@ -59,8 +59,7 @@ func (s *Sequential) Look(in Input) (Scorecard, bool) {
 	k, max := s.look, len(s.bounds)
 	z := s.bounds[k-1]
 	alpha := 2 * normalUpper(z)
-	sc := judgeAt(s.cfg, in, level{z: z, alpha: alpha,
-		name: num(s.cfg.Confidence*100) + " % repeated interval"})
+	sc := judgeAt(s.cfg, in, newLevel(z, alpha, num(s.cfg.Confidence*100)+" % repeated interval"))
 	sc.Look, sc.MaxLooks = k, max
 
 	var open []string
@@ -101,10 +100,12 @@ func (s *Sequential) Look(in Input) (Scorecard, bool) {
 // settled reports whether a metric's classification can no longer change the
 // way it counts: it failed, or its interval rules out a failing change.
 func (s *Sequential) settled(r MetricResult) bool {
-	switch r.Classification {
-	case High, Low:
+	switch {
+	case r.Classification == High || r.Classification == Low:
 		return true
-	case NoData:
+	case r.Classification == NoData || r.Test == "":
+		// No data yet, or a pass for want of data (nanStrategy replace):
+		// the data still to come decide.
 		return false
 	}
 	m, ok := s.cfg.metricFor(r.Name)
@@ -115,13 +116,21 @@ func (s *Sequential) settled(r MetricResult) bool {
 	e := a.EffectSize
 	// The smallest shift that could fail the metric, in each direction. For a
 	// continuous metric the allowed ratio is turned into a shift of the
-	// baseline median; for a proportion the rate must also move by the
+	// baseline median; a CLES says nothing about the size of a shift, so any
+	// shift could fail it. For a proportion the rate must also move by the
 	// percentage-point floor.
 	var up, down float64
-	if r.Test == testMannWhitney {
+	switch {
+	case r.Test == testMannWhitney && e.Measure == MeasureCLES:
+		up, down = 0, 0
+	case r.Test == testMannWhitney:
 		up = (e.AllowedIncrease - 1) * math.Max(r.Baseline.P50, 0)
 		down = (1 - e.AllowedDecrease) * math.Max(r.Baseline.P50, 0)
-	} else {
+	case e.Measure == MeasureCLES:
+		// CLES = 0.5 + Δrate/2 for proportions.
+		up = math.Max(e.AllowedIncreasePoints/100, 2*e.AllowedIncrease-1)
+		down = math.Max(e.AllowedDecreasePoints/100, 1-2*e.AllowedDecrease)
+	default:
 		up = math.Max(e.AllowedIncreasePoints/100, (e.AllowedIncrease-1)*r.Baseline.Mean)
 		down = math.Max(e.AllowedDecreasePoints/100, (1-e.AllowedDecrease)*r.Baseline.Mean)
 	}
