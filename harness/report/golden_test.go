@@ -252,7 +252,7 @@ func canaryOutcome() *canary.Outcome {
 			status := 200
 			if ep == "GET /products/{id}" && side == load.Canary {
 				ms = ms * 3 / 2
-				if i%25 == 1 {
+				if i%10 == 1 {
 					status = 503
 				}
 			}
