@@ -18,6 +18,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/docker"
@@ -162,7 +163,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	suites := sum.step(p, "suites", func() (string, error) {
 		return runSuites(ctx, cfg, p, tools, sum, out, map[string]string{
-			"TANDEM_SYSTEM": system.JoinFiles(sys.Files), "TANDEM_CONTRACTS": store, "TANDEM_OUT": out,
+			results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
 		})
 	})
 	if suites.Passed {
@@ -261,7 +262,7 @@ func consumerPacts(ctx context.Context, cfg Config, tools *toolLogs, systemDir, 
 	}
 	pkgs := "./" + filepath.ToSlash(rel) + "/..."
 	cmd := goCommand(ctx, cfg, "test", "-count=1", "-run", "^TestPact", pkgs)
-	cmd.Env = append(cmd.Env, "TANDEM_PACT_DIR="+dir)
+	cmd.Env = append(cmd.Env, results.EnvPactDir+"="+dir)
 	if err := tools.run(cmd, "consumer-pacts.log"); err != nil {
 		return "", fmt.Errorf("the consumer pact tests in %s failed (go test -run ^TestPact %s): %w", rel, pkgs, err)
 	}
@@ -356,7 +357,7 @@ func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolL
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	cmd.Env = append(cmd.Env, "TANDEM_PROGRESS="+progressFile)
+	cmd.Env = append(cmd.Env, results.EnvProgress+"="+progressFile)
 	p.Status("compiling and running %s", strings.Join(cfg.Suites, ", "))
 	stop, followed := make(chan struct{}), make(chan struct{})
 	go func() { p.Follow(progressFile, 250*time.Millisecond, stop); close(followed) }()

@@ -9,16 +9,17 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/suite"
 	"github.com/tandem-harness/tandem/harness/traffic"
-	"github.com/tandem-harness/tandem/suites/internal/suite"
+	"github.com/tandem-harness/tandem/suites/internal/shop"
 )
 
 var _ = Describe("catalog 1.1 as a canary of 1.0", Label("canary"), func() {
 	It("is not worse under the same load", func(ctx SpecContext) {
-		sys := suite.LoadSystem(ctx)
-		mix, err := traffic.Load(filepath.Join(suite.Root(), "fixtures/shop/traffic/catalog.jsonl"))
+		sys := shop.LoadSystem(ctx)
+		mix, err := traffic.Load(filepath.Join(shop.Root(), "fixtures/shop/traffic/catalog.jsonl"))
 		Expect(err).NotTo(HaveOccurred())
-		out := filepath.Join(suite.OutDir(), "canary", "catalog")
+		out := filepath.Join(shop.OutDir(), "canary", "catalog")
 		setup := canary.Setup{
 			System: sys, Service: "catalog",
 			Images: [2]string{"tandem.local/shop-catalog:1.0", "tandem.local/shop-catalog:1.1"},

@@ -10,18 +10,19 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/suite"
 	"github.com/tandem-harness/tandem/harness/system"
-	"github.com/tandem-harness/tandem/suites/internal/suite"
+	"github.com/tandem-harness/tandem/suites/internal/shop"
 )
 
 // The tree is built from the store: one container per provider, one spec per
 // interaction, so the JUnit report has a test case for each.
 var _ = func() bool {
-	sys, err := system.Load(context.Background(), suite.SystemFiles()...)
+	sys, err := system.Load(context.Background(), shop.SystemFiles()...)
 	if err != nil {
 		panic(fmt.Sprintf("load the system under test: %v", err))
 	}
-	store, err := contract.Open(suite.ContractsDir())
+	store, err := contract.Open(shop.ContractsDir())
 	if err != nil {
 		panic(err)
 	}
@@ -48,7 +49,7 @@ func describeProvider(sys *system.System, store *contract.Store, svc *system.Ser
 		var verification *contract.Verification
 
 		BeforeAll(func(ctx SpecContext) {
-			e := suite.StartEnv(ctx, sys,
+			e := suite.StartEnv(ctx, sys, env.WithOutputDir(shop.RunsDir()),
 				env.WithServices(svc.Name),
 				env.WithEnv(svc.Name, map[string]string{"PROVIDER_STATES": "true"}))
 			url, err := e.URL(svc.Name)

@@ -8,8 +8,10 @@ import (
 	. "github.com/onsi/ginkgo/v2"
 	. "github.com/onsi/gomega"
 
+	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/report"
-	"github.com/tandem-harness/tandem/suites/internal/suite"
+	"github.com/tandem-harness/tandem/harness/suite"
+	"github.com/tandem-harness/tandem/suites/internal/shop"
 )
 
 // The end-to-end suite starts the whole system once (on Ginkgo's first
@@ -36,8 +38,8 @@ var (
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
-	sys := suite.LoadSystem(ctx)
-	e := suite.StartEnv(ctx, sys) // torn down after the last process is done
+	sys := shop.LoadSystem(ctx)
+	e := suite.StartEnv(ctx, sys, env.WithOutputDir(shop.RunsDir())) // torn down after the last process is done
 	url, err := e.URL("gateway")
 	Expect(err).NotTo(HaveOccurred())
 	notes, err := e.Service("notifications")
@@ -46,7 +48,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(err).NotTo(HaveOccurred())
 	// The release report follows a failed journey's request ids through the
 	// logs of this environment: tell it where they are.
-	Expect(report.WriteEnvironment(suite.OutDir(), "e2e", e.RunID, e.Dir)).To(Succeed())
+	Expect(report.WriteEnvironment(shop.OutDir(), "e2e", e.RunID, e.Dir)).To(Succeed())
 	b, _ := json.Marshal(shared{Gateway: url, Notifications: notesURL, NotificationsLog: notes.LogFile, RunID: e.RunID})
 	return b
 }, func(_ context.Context, b []byte) {

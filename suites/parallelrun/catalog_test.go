@@ -11,18 +11,19 @@ import (
 	"github.com/tandem-harness/tandem/harness/diff"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/suite"
 	"github.com/tandem-harness/tandem/harness/traffic"
-	"github.com/tandem-harness/tandem/suites/internal/suite"
+	"github.com/tandem-harness/tandem/suites/internal/shop"
 )
 
 var _ = Describe("catalog 1.1 against the released 1.0", Ordered, Label("parallel-run"), func() {
 	var outcome *parallelrun.Outcome
 
 	BeforeAll(func(ctx SpecContext) {
-		sys := suite.LoadSystem(ctx)
-		reqs, err := traffic.Load(filepath.Join(suite.Root(), "fixtures/shop/traffic/catalog.jsonl"))
+		sys := shop.LoadSystem(ctx)
+		reqs, err := traffic.Load(filepath.Join(shop.Root(), "fixtures/shop/traffic/catalog.jsonl"))
 		Expect(err).NotTo(HaveOccurred())
-		out := filepath.Join(suite.OutDir(), "parallelrun", "catalog")
+		out := filepath.Join(shop.OutDir(), "parallelrun", "catalog")
 		outcome, err = parallelrun.Run(ctx, parallelrun.Config{
 			Setup: parallelrun.Setup{
 				System: sys, Service: "catalog", OutDir: out, Progress: suite.Progress(),

@@ -56,16 +56,16 @@ var _ = Describe("events while the message broker is away", Label("resilience"),
 	}, SpecTimeout(2*time.Minute))
 
 	It("loses no order.confirmed event while the broker is stopped for 10 seconds", func(ctx SpecContext) {
-		Expect(shop).NotTo(BeNil(), "Serial specs run on the first process, which started the environment")
+		Expect(shopEnv).NotTo(BeNil(), "Serial specs run on the first process, which started the environment")
 		stopped := false
 		DeferCleanup(func(ctx SpecContext) {
 			if stopped { // the spec failed half-way: leave the broker running for the others
-				Expect(shop.StartService(ctx, "nats")).To(Succeed())
+				Expect(shopEnv.StartService(ctx, "nats")).To(Succeed())
 			}
 		}, NodeTimeout(time.Minute))
-		stop := func(ctx context.Context) error { stopped = true; return shop.StopService(ctx, "nats") }
+		stop := func(ctx context.Context) error { stopped = true; return shopEnv.StopService(ctx, "nats") }
 		start := func(ctx context.Context) error {
-			err := shop.StartService(ctx, "nats")
+			err := shopEnv.StartService(ctx, "nats")
 			stopped = err != nil
 			return err
 		}

@@ -11,7 +11,8 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/link"
-	"github.com/tandem-harness/tandem/suites/internal/suite"
+	"github.com/tandem-harness/tandem/harness/suite"
+	"github.com/tandem-harness/tandem/suites/internal/shop"
 )
 
 // The resilience suite starts the whole shop once, with toxiproxy in front of
@@ -37,14 +38,14 @@ var (
 	gateway, orders, notifications string
 	// links are the links to the proxied services, by service name.
 	links map[string]*link.Link
-	// shop is the running environment, on the first process only: Serial
+	// shopEnv is the running environment, on the first process only: Serial
 	// specs run there, and only they stop and start services.
-	shop *env.Env
+	shopEnv *env.Env
 )
 
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
-	sys := suite.LoadSystem(ctx)
-	e := suite.StartEnv(ctx, sys) // torn down after the last process is done
+	sys := shop.LoadSystem(ctx)
+	e := suite.StartEnv(ctx, sys, env.WithOutputDir(shop.RunsDir())) // torn down after the last process is done
 	s := shared{Links: map[string]*link.Link{}, RunID: e.RunID}
 	var err error
 	for name, url := range map[string]*string{"gateway": &s.Gateway, "orders": &s.Orders, "notifications": &s.Notifications} {
@@ -55,7 +56,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 		s.Links[name], err = link.To(e, name)
 		Expect(err).NotTo(HaveOccurred(), "the resilience suite needs %s behind a proxy (x-tandem: {proxy: true})", name)
 	}
-	shop = e
+	shopEnv = e
 	b, err := json.Marshal(s)
 	Expect(err).NotTo(HaveOccurred())
 	return b

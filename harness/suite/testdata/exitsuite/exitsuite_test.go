@@ -14,8 +14,8 @@ import (
 	. "github.com/onsi/gomega"
 
 	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/suite"
 	"github.com/tandem-harness/tandem/internal/docker"
-	"github.com/tandem-harness/tandem/suites/internal/suite"
 )
 
 func TestExitSuite(t *testing.T) {
@@ -26,7 +26,7 @@ func TestExitSuite(t *testing.T) {
 var _ = Describe("an environment started with suite.StartEnv", Ordered, func() {
 	var e *env.Env
 	BeforeAll(func(ctx SpecContext) {
-		e = suite.StartEnv(ctx, suite.LoadSystem(ctx))
+		e = suite.StartEnv(ctx, suite.System(ctx))
 	})
 
 	It("lets a spec stop and start a service", func(ctx SpecContext) {

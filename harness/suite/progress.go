@@ -8,6 +8,8 @@ import (
 	"sync"
 
 	. "github.com/onsi/ginkgo/v2"
+
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 var (
@@ -21,7 +23,7 @@ var (
 // there is prefixed with the suite's folder name ("e2e: starting gateway").
 func Progress() io.Writer {
 	progressOnce.Do(func() {
-		if path := os.Getenv("TANDEM_PROGRESS"); path != "" {
+		if path := os.Getenv(results.EnvProgress); path != "" {
 			progressFile, _ = os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 		}
 	})
