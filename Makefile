@@ -27,6 +27,10 @@ UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites/' | grep -v '/harness/canary$
 # seconds and differ for real, so each of these runs after the rest, alone.
 QUIET_PKGS = ./harness/canary
 TWO_AT_ONCE = ^TestLeakTwoFullVerificationsAtOnce
+# cmd/tandem's leak tests kill and interrupt whole runs of tandem (verify
+# among them) and time how soon everything is gone: they run on their own,
+# after the rest, each package run within its own go test -timeout.
+LEAK_TESTS = ^TestLeak
 
 .PHONY: help setup build test verify bench down clean
 
@@ -49,7 +53,8 @@ build: setup
 # ginkgo runs suite binaries with go test's timeout off) < go test's -timeout
 # here (20m, per package) < your CI job's limit (give it 30m or more).
 test: setup
-	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m -skip '$(TWO_AT_ONCE)' $(UNIT_PKGS)
+	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m -skip '$(LEAK_TESTS)' $(UNIT_PKGS)
+	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m -run '$(LEAK_TESTS)' -skip '$(TWO_AT_ONCE)' ./cmd/tandem
 	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m $(QUIET_PKGS)
 	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m -run '$(TWO_AT_ONCE)' ./cmd/tandem
 

@@ -69,11 +69,6 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if b.Name == "" {
 		b = contract.DetectBranch(ctx, ".", os.Getenv)
 	}
-	if b.Name != "" {
-		fmt.Fprintf(stdout, "branch: %s (from %s)\n", b.Name, b.Source)
-	} else {
-		fmt.Fprintln(stdout, "branch: none (no --branch, no CI branch variable, and the current folder is not a git checkout of a branch)")
-	}
 	opts := contract.PublishOptions{Branch: b.Name, Tags: tags, Force: *force}
 	if len(*file) > 0 {
 		sys, err := system.Load(ctx, *file...)
@@ -89,6 +84,12 @@ func runPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	res, err := store.Publish(*consumer, *version, opts, fs.Args()...)
 	if err != nil {
 		return err
+	}
+	// Said once the publication is made: a refused one prints nothing.
+	if b.Name != "" {
+		fmt.Fprintf(stdout, "branch: %s (from %s)\n", b.Name, b.Source)
+	} else {
+		fmt.Fprintln(stdout, "branch: none (no --branch, no CI branch variable, and the current folder is not a git checkout of a branch)")
 	}
 	for _, r := range res {
 		fmt.Fprintf(stdout, "%-9s %s %s → %s  (%s)\n", r.Outcome, r.Consumer, r.Version, r.Provider, r.Path)
