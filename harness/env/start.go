@@ -111,15 +111,9 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 			port := network.MustParsePort(strconv.Itoa(p) + "/tcp")
 			hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: hostPort(svc, p)}}
 		}
+		applyHostConfig(svc, hc)
 	}
-	if hc := svc.Healthcheck; hc != nil {
-		req.ConfigModifier = func(c *container.Config) {
-			c.Healthcheck = &container.HealthConfig{
-				Test: hc.Test, Interval: hc.Interval, Timeout: hc.Timeout,
-				Retries: hc.Retries, StartPeriod: hc.StartPeriod,
-			}
-		}
-	}
+	req.ConfigModifier = func(c *container.Config) { applyConfig(svc, c) }
 	for _, f := range svc.Files {
 		req.Files = append(req.Files, testcontainers.ContainerFile{HostFilePath: f.Source, ContainerFilePath: f.Target, FileMode: 0o644})
 	}

@@ -169,6 +169,11 @@ func convert(sc types.ServiceConfig) (*Service, error) {
 			svc.Healthcheck.Retries = int(*hc.Retries)
 		}
 	}
+	c, err := containerSettings(sc)
+	if err != nil {
+		return nil, err
+	}
+	svc.Container = c
 	t, err := decodeTandem(sc.Extensions[Extension])
 	if err != nil {
 		return nil, err

@@ -11,7 +11,7 @@ import (
 )
 
 // A field Tandem can't honour is refused by name, with the file and line, the
-// service and what to do instead; before, user, secrets and build.target were
+// service and what to do instead; before, secrets and build.target were
 // dropped without a word and the environment differed from docker compose's.
 func TestLoadRefusesUnsupportedFieldsByName(t *testing.T) {
 	tests := []struct {
@@ -19,7 +19,7 @@ func TestLoadRefusesUnsupportedFieldsByName(t *testing.T) {
 		field string // YAML under the service, indented by four spaces
 		want  []string
 	}{
-		{"user", "user: postgres", []string{"user: not supported by Tandem", "set USER in the image"}},
+		{"group_add", "group_add: [audio]", []string{"group_add: not supported by Tandem", "user: UID:GID"}},
 		{"secrets", "secrets: [token]", []string{"secrets: not supported by Tandem", "/run/secrets/NAME"}},
 		{"build.target", "build: {context: ., target: test}", []string{"build.target: not supported by Tandem", "last stage"}},
 		{"privileged", "privileged: true", []string{"privileged: not supported by Tandem", "never run privileged"}},

@@ -1,0 +1,111 @@
+package env_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/moby/moby/client"
+
+	"github.com/tandem-harness/tandem/internal/docker"
+)
+
+// Each container setting of the Compose file reaches the container: the
+// engine's record of it is inspected, and where the running process can see
+// it, the process is asked (its user id, /etc/hosts, its mounts, PID 1).
+// Before, user, working_dir, tmpfs, extra_hosts, init, stop_signal,
+// stop_grace_period, mem_limit and cpus were dropped without a word.
+func TestContainerSettingsReachTheContainer(t *testing.T) {
+	sys := loadSystem(t, `
+name: settingstest
+services:
+	app:
+		image: IMAGE
+		environment: {NAME: app}
+		user: "1234:5678"
+		working_dir: /srv/app
+		tmpfs: [/scratch, "/cache:size=8m"]
+		extra_hosts: ["legacy.internal:127.0.0.1"]
+		init: true
+		stop_signal: SIGINT
+		stop_grace_period: 3s
+		mem_limit: 64m
+		cpus: 0.5
+		x-tandem:
+			port: 8080
+			ready: {http: /health, timeout: 30s}
+	limited:
+		image: IMAGE
+		environment: {NAME: limited}
+		deploy: {resources: {limits: {memory: 48m, cpus: "0.25"}}}
+		x-tandem:
+			port: 8080
+			ready: {http: /health, timeout: 30s}
+`, nil)
+	e, err := start(t, sys)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+
+	cli, err := docker.Client(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	inspect := func(service string) (cfgUser, workDir, stopSignal string, stopTimeout *int, tmpfs map[string]string, hosts []string, init *bool, memory, nanoCPUs int64) {
+		t.Helper()
+		s, err := e.Service(service)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := cli.ContainerInspect(t.Context(), s.Container.GetContainerID(), client.ContainerInspectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := res.Container
+		return c.Config.User, c.Config.WorkingDir, c.Config.StopSignal, c.Config.StopTimeout,
+			c.HostConfig.Tmpfs, c.HostConfig.ExtraHosts, c.HostConfig.Init, c.HostConfig.Memory, c.HostConfig.NanoCPUs
+	}
+
+	user, wd, sig, stop, tmpfs, hosts, init, mem, cpus := inspect("app")
+	if user != "1234:5678" || wd != "/srv/app" || sig != "SIGINT" {
+		t.Errorf("User %q, WorkingDir %q, StopSignal %q; want 1234:5678, /srv/app, SIGINT", user, wd, sig)
+	}
+	if stop == nil || *stop != 3 {
+		t.Errorf("StopTimeout = %v, want 3 (seconds)", stop)
+	}
+	if len(tmpfs) != 2 || tmpfs["/scratch"] != "" || tmpfs["/cache"] != "size=8m" {
+		t.Errorf("Tmpfs = %v, want /scratch and /cache with size=8m", tmpfs)
+	}
+	if !slices.Contains(hosts, "legacy.internal:127.0.0.1") {
+		t.Errorf("ExtraHosts = %v, want legacy.internal:127.0.0.1", hosts)
+	}
+	if init == nil || !*init {
+		t.Errorf("Init = %v, want true", init)
+	}
+	if mem != 64<<20 || cpus != 500_000_000 {
+		t.Errorf("Memory %d, NanoCPUs %d; want %d and 500000000", mem, cpus, 64<<20)
+	}
+	_, _, _, _, _, _, _, mem, cpus = inspect("limited")
+	if mem != 48<<20 || cpus != 250_000_000 {
+		t.Errorf("limited: Memory %d, NanoCPUs %d; want %d and 250000000 (from deploy.resources.limits)", mem, cpus, 48<<20)
+	}
+
+	// What the running process sees.
+	app := mustURL(t, e, "app")
+	if status := get(t, app+"/file?path=/proc/self/status"); !strings.Contains(status, "Uid:\t1234\t") || !strings.Contains(status, "Gid:\t5678\t") {
+		t.Errorf("the process does not run as 1234:5678; /proc/self/status:\n%s", status)
+	}
+	if hostsFile := get(t, app+"/file?path=/etc/hosts"); !strings.Contains(hostsFile, "legacy.internal") {
+		t.Errorf("/etc/hosts has no legacy.internal:\n%s", hostsFile)
+	}
+	mounts := get(t, app+"/file?path=/proc/mounts")
+	for _, m := range []string{"tmpfs /scratch tmpfs", "tmpfs /cache tmpfs"} {
+		if !strings.Contains(mounts, m) {
+			t.Errorf("/proc/mounts has no %q:\n%s", m, mounts)
+		}
+	}
+	if pid1 := get(t, app+"/file?path=/proc/1/cmdline"); !strings.Contains(pid1, "init") {
+		t.Errorf("PID 1 is %q, want the engine's init process (docker-init)", pid1)
+	}
+}
