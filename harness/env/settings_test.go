@@ -1,6 +1,7 @@
 package env_test
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -107,5 +108,41 @@ services:
 	}
 	if pid1 := get(t, app+"/file?path=/proc/1/cmdline"); !strings.Contains(pid1, "init") {
 		t.Errorf("PID 1 is %q, want the engine's init process (docker-init)", pid1)
+	}
+}
+
+// The case of issue 17: PostgreSQL with user: postgres. Its healthcheck runs
+// psql as the container's user over the local socket (peer authentication),
+// so the service becomes healthy only if it runs as postgres; as root, psql
+// fails with `role "root" does not exist` and the start times out.
+func TestPostgresRunsAsTheUserTheFileNames(t *testing.T) {
+	sys := loadSystem(t, `
+name: pguser
+services:
+	db:
+		image: tandem.local/postgres:15
+		user: postgres
+		environment: {POSTGRES_HOST_AUTH_METHOD: trust}
+		healthcheck:
+			test: ["CMD", "psql", "-h", "/var/run/postgresql", "-d", "postgres", "-tAc", "select 1"]
+			interval: 1s
+			retries: 60
+		x-tandem:
+			ready: {timeout: 60s}
+`, nil)
+	e, err := start(t, sys)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	s, err := e.Service("db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := os.ReadFile(s.LogFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(log), `role "root" does not exist`) {
+		t.Errorf("db's log says the healthcheck ran as root:\n%s", log)
 	}
 }
