@@ -114,18 +114,17 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		applyHostConfig(svc, hc)
 	}
 	req.ConfigModifier = func(c *container.Config) { applyConfig(svc, c) }
-	for _, f := range svc.Files {
-		req.Files = append(req.Files, testcontainers.ContainerFile{HostFilePath: f.Source, ContainerFilePath: f.Target, FileMode: 0o644})
-	}
 	if svc.Build != nil {
 		if ok, _ := docker.ImageExists(ctx, e.cli, svc.Image); !ok || svc.Image == "" {
 			req.FromDockerfile = buildRequest(svc)
 			req.Image = ""
 		}
 	}
-	// Follow the log from the moment the container starts, with a context that
-	// lives as long as the environment (not the start's).
+	// Copy bind-mounted files in before the container starts. Follow the log
+	// from the moment it starts, with a context that lives as long as the
+	// environment (not the start's).
 	req.LifecycleHooks = []testcontainers.ContainerLifecycleHooks{{
+		PostCreates: []testcontainers.ContainerHook{e.copyFilesHook(svc)},
 		PostStarts: []testcontainers.ContainerHook{func(_ context.Context, c testcontainers.Container) error {
 			lf.follow(e.logCtx, e.cli, c.GetContainerID())
 			return nil

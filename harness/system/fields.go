@@ -138,7 +138,7 @@ var ComposeFields = map[string]Field{
 	"userns_mode":       refused("containers use the engine's default user namespace; remove it"),
 	"uts":               refused("containers keep their own UTS namespace; remove it"),
 	"volume_driver":     refused("only bind mounts are supported; remove it"),
-	"volumes":           {Support: Honoured, Note: "bind mounts only: the file or folder is copied in before the container starts; named volumes are refused"},
+	"volumes":           {Support: Honoured, Note: "bind mounts only: the file or folder (its whole tree, with modes) is copied in before the container starts; named volumes are refused"},
 	"volumes_from":      refused("containers do not share volumes; bind-mount the same host folder into both"),
 	"working_dir":       honoured(),
 	"x-*":               {Support: Honoured, Note: "x-tandem holds Tandem's settings; other extensions are left to their tools"},
