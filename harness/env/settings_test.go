@@ -1,10 +1,14 @@
 package env_test
 
 import (
+	"errors"
+	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/moby/moby/client"
 
@@ -144,5 +148,63 @@ services:
 	}
 	if strings.Contains(string(log), `role "root" does not exist`) {
 		t.Errorf("db's log says the healthcheck ran as root:\n%s", log)
+	}
+}
+
+// StopService stops a service with its stop_signal, as docker compose stop
+// does: the engine's own record of the kill it sent is read back.
+func TestStopServiceSendsTheStopSignal(t *testing.T) {
+	sys := loadSystem(t, `
+name: stopsignal
+services:
+	app:
+		image: IMAGE
+		environment: {NAME: app}
+		stop_signal: SIGINT
+		stop_grace_period: 5s
+		x-tandem:
+			port: 8080
+			ready: {http: /health, timeout: 30s}
+`, nil)
+	e, err := start(t, sys)
+	if err != nil {
+		t.Fatalf("start: %v", err)
+	}
+	s, err := e.Service("app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli, err := docker.Client(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	since := time.Now().Add(-time.Second)
+	if err := e.StopService(t.Context(), "app"); err != nil {
+		t.Fatalf("StopService: %v", err)
+	}
+	res := cli.Events(t.Context(), client.EventsListOptions{
+		Since:   strconv.FormatInt(since.Unix(), 10),
+		Until:   strconv.FormatInt(time.Now().Add(time.Second).Unix(), 10),
+		Filters: client.Filters{}.Add("container", s.Container.GetContainerID()).Add("event", "kill"),
+	})
+	var signals []string
+	for done := false; !done; {
+		select {
+		case m, ok := <-res.Messages:
+			if !ok {
+				done = true
+				break
+			}
+			signals = append(signals, m.Actor.Attributes["signal"])
+		case err := <-res.Err:
+			if err != nil && !errors.Is(err, io.EOF) {
+				t.Fatalf("read the engine's events: %v", err)
+			}
+			done = true
+		}
+	}
+	if len(signals) == 0 || signals[0] != "2" {
+		t.Errorf("the engine sent signals %v to app, want SIGINT (2) first", signals)
 	}
 }
