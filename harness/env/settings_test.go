@@ -17,9 +17,9 @@ import (
 
 // Each container setting of the Compose file reaches the container: the
 // engine's record of it is inspected, and where the running process can see
-// it, the process is asked (its user id, /etc/hosts, its mounts, PID 1).
-// Before, user, working_dir, tmpfs, extra_hosts, init, stop_signal,
-// stop_grace_period, mem_limit and cpus were dropped without a word.
+// it, the process is asked (its user id, /etc/hosts, /etc/hostname, its
+// mounts, PID 1). Before, user and the rest were dropped without a word, or
+// refused.
 func TestContainerSettingsReachTheContainer(t *testing.T) {
 	sys := loadSystem(t, `
 name: settingstest
@@ -36,6 +36,9 @@ services:
 		stop_grace_period: 3s
 		mem_limit: 64m
 		cpus: 0.5
+		hostname: app-host
+		labels: {team: payments}
+		shm_size: 128m
 		x-tandem:
 			port: 8080
 			ready: {http: /health, timeout: 30s}
@@ -91,6 +94,20 @@ services:
 	if mem != 64<<20 || cpus != 500_000_000 {
 		t.Errorf("Memory %d, NanoCPUs %d; want %d and 500000000", mem, cpus, 64<<20)
 	}
+	appSvc, err := e.Service("app")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := cli.ContainerInspect(t.Context(), appSvc.Container.GetContainerID(), client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Container; c.Config.Hostname != "app-host" || c.Config.Labels["team"] != "payments" || c.HostConfig.ShmSize != 128<<20 {
+		t.Errorf("Hostname %q, Labels %v, ShmSize %d; want app-host, team=payments, %d", c.Config.Hostname, c.Config.Labels, c.HostConfig.ShmSize, 128<<20)
+	}
+	if c := res.Container; c.Config.Labels[docker.LabelRun] != e.RunID || c.Config.Labels[docker.LabelService] != "app" {
+		t.Errorf("Tandem's own labels = %v, want run %s and service app beside the file's", c.Config.Labels, e.RunID)
+	}
 	_, _, _, _, _, _, _, mem, cpus = inspect("limited")
 	if mem != 48<<20 || cpus != 250_000_000 {
 		t.Errorf("limited: Memory %d, NanoCPUs %d; want %d and 250000000 (from deploy.resources.limits)", mem, cpus, 48<<20)
@@ -105,7 +122,10 @@ services:
 		t.Errorf("/etc/hosts has no legacy.internal:\n%s", hostsFile)
 	}
 	mounts := get(t, app+"/file?path=/proc/mounts")
-	for _, m := range []string{"tmpfs /scratch tmpfs", "tmpfs /cache tmpfs"} {
+	if hostname := get(t, app+"/file?path=/etc/hostname"); strings.TrimSpace(hostname) != "app-host" {
+		t.Errorf("/etc/hostname = %q, want app-host", hostname)
+	}
+	for _, m := range []string{"tmpfs /scratch tmpfs", "tmpfs /cache tmpfs", "size=131072k"} {
 		if !strings.Contains(mounts, m) {
 			t.Errorf("/proc/mounts has no %q:\n%s", m, mounts)
 		}

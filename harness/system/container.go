@@ -31,6 +31,14 @@ type Container struct {
 	// deploy.resources.limits (compose-go refuses the two when they differ).
 	MemoryBytes int64
 	NanoCPUs    int64
+	// Hostname is the container's host name (hostname).
+	Hostname string
+	// Labels are the service's labels; none is in Tandem's own namespace
+	// (dev.tandem.).
+	Labels map[string]string
+	// ShmSize is the size of /dev/shm in bytes (shm_size); zero leaves the
+	// engine's 64 MiB.
+	ShmSize int64
 }
 
 // containerSettings reads the container settings of sc.
@@ -44,6 +52,9 @@ func containerSettings(sc types.ServiceConfig) (Container, error) {
 		StopSignal:  sc.StopSignal,
 		MemoryBytes: int64(sc.MemLimit),
 		NanoCPUs:    nanoCPUs(sc.CPUS),
+		Hostname:    sc.Hostname,
+		Labels:      map[string]string(sc.Labels),
+		ShmSize:     int64(sc.ShmSize),
 	}
 	slices.Sort(c.ExtraHosts)
 	if sc.StopGracePeriod != nil {
@@ -63,6 +74,11 @@ func containerSettings(sc types.ServiceConfig) (Container, error) {
 	for i, t := range c.Tmpfs {
 		if !strings.HasPrefix(t, "/") {
 			return c, fmt.Errorf("tmpfs[%d]: %q is not an absolute path; write the folder as the container sees it, from /", i, t)
+		}
+	}
+	for k := range c.Labels {
+		if strings.HasPrefix(k, "dev.tandem.") {
+			return c, fmt.Errorf("labels.%s: the dev.tandem. prefix is Tandem's own (it finds and removes a run's containers by it); rename the label", k)
 		}
 	}
 	if c.NanoCPUs < 0 {

@@ -21,7 +21,10 @@ func TestLoadCarriesContainerSettings(t *testing.T) {
     stop_signal: SIGINT
     stop_grace_period: 3s
     mem_limit: 64m
-    cpus: 0.1`))
+    cpus: 0.1
+    hostname: app-host
+    labels: {team: payments}
+    shm_size: 128m`))
 	if err != nil {
 		t.Fatalf("Load: %v", err)
 	}
@@ -41,6 +44,9 @@ func TestLoadCarriesContainerSettings(t *testing.T) {
 	if c.MemoryBytes != 64<<20 || c.NanoCPUs != 100_000_000 {
 		t.Errorf("memory %d, nano CPUs %d; want %d and 100000000", c.MemoryBytes, c.NanoCPUs, 64<<20)
 	}
+	if c.Hostname != "app-host" || c.Labels["team"] != "payments" || c.ShmSize != 128<<20 {
+		t.Errorf("hostname %q, labels %v, shm_size %d; want app-host, team=payments, %d", c.Hostname, c.Labels, c.ShmSize, 128<<20)
+	}
 	other := sys.Services["other"].Container
 	if other.User != "" || other.Init != nil || other.MemoryBytes != 0 || other.StopGracePeriod != 0 {
 		t.Errorf("a service without settings has %+v, want the zero value (image and engine defaults)", other)
@@ -58,14 +64,17 @@ func TestLoadReadsDeployResourceLimits(t *testing.T) {
 	}
 }
 
-func TestLoadRefusesRelativeContainerPaths(t *testing.T) {
+// Relative container paths are refused, and labels in Tandem's own
+// namespace, by which it finds and removes a run's containers.
+func TestLoadRefusesRelativePathsAndTandemLabels(t *testing.T) {
 	for field, want := range map[string]string{
-		"working_dir: srv": "working_dir",
-		"tmpfs: [scratch]": "tmpfs[0]",
+		"working_dir: srv":               "working_dir",
+		"tmpfs: [scratch]":               "tmpfs[0]",
+		"labels: {dev.tandem.run: mine}": "labels.dev.tandem.run",
 	} {
 		_, err := system.Load(context.Background(), writeCompose(t, field))
-		if err == nil || !strings.Contains(err.Error(), want+": ") || !strings.Contains(err.Error(), "absolute path") {
-			t.Errorf("Load(%s) = %v, want an error naming %s and asking for an absolute path", field, err, want)
+		if err == nil || !strings.Contains(err.Error(), want+": ") || !strings.Contains(err.Error(), `service "app"`) {
+			t.Errorf("Load(%s) = %v, want an error naming service app and %s", field, err, want)
 		}
 	}
 }
