@@ -23,7 +23,10 @@ import (
 func loadSystem(t *testing.T, yaml string, files map[string]string) *system.System {
 	t.Helper()
 	dir := t.TempDir()
-	for name, content := range files {
+	for name, content := range files { // name may be in a folder: seed/10-schema.sql
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+			t.Fatal(err)
+		}
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
 			t.Fatal(err)
 		}

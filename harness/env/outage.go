@@ -13,7 +13,8 @@ import (
 const serviceStopTimeout = 10 * time.Second
 
 // StopService stops one service's container, as an outage or a crash of that
-// service would: SIGTERM, then SIGKILL after 10 s. Until StartService, its
+// service would: SIGTERM (or the service's stop_signal), then SIGKILL after
+// 10 s (or its stop_grace_period). Until StartService, its
 // callers find nothing at its address — a connection is refused, or, for a
 // service behind a proxy, accepted by the proxy and closed at once. The
 // container keeps its file system, so what the service stored on disk (a
@@ -29,6 +30,9 @@ func (e *Env) StopService(ctx context.Context, name string) error {
 		return fmt.Errorf("stop %s: it is a proxy; to take the link down use link.To(e, %q).Cut", name, strings.TrimSuffix(name, ProxySuffix))
 	}
 	timeout := serviceStopTimeout
+	if g := s.spec.Container.StopGracePeriod; g > 0 {
+		timeout = g // stop_grace_period
+	}
 	e.unwatch(s) // this exit is asked for
 	if err := s.Container.Stop(ctx, &timeout); err != nil {
 		return fmt.Errorf("stop %s: %w", name, err)

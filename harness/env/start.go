@@ -118,27 +118,20 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 			port := network.MustParsePort(strconv.Itoa(p) + "/tcp")
 			hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: hostPort(svc, p)}}
 		}
+		applyHostConfig(svc, hc)
 	}
-	if hc := svc.Healthcheck; hc != nil {
-		req.ConfigModifier = func(c *container.Config) {
-			c.Healthcheck = &container.HealthConfig{
-				Test: hc.Test, Interval: hc.Interval, Timeout: hc.Timeout,
-				Retries: hc.Retries, StartPeriod: hc.StartPeriod,
-			}
-		}
-	}
-	for _, f := range svc.Files {
-		req.Files = append(req.Files, testcontainers.ContainerFile{HostFilePath: f.Source, ContainerFilePath: f.Target, FileMode: 0o644})
-	}
+	req.ConfigModifier = func(c *container.Config) { applyConfig(svc, c) }
 	if svc.Build != nil {
 		if ok, _ := docker.ImageExists(ctx, e.cli, svc.Image); !ok || svc.Image == "" {
 			req.FromDockerfile = buildRequest(svc)
 			req.Image = ""
 		}
 	}
-	// Follow the log from the moment the container starts, with a context that
-	// lives as long as the environment (not the start's).
+	// Copy bind-mounted files in before the container starts. Follow the log
+	// from the moment it starts, with a context that lives as long as the
+	// environment (not the start's).
 	req.LifecycleHooks = []testcontainers.ContainerLifecycleHooks{{
+		PostCreates: []testcontainers.ContainerHook{e.copyFilesHook(svc)},
 		PostStarts: []testcontainers.ContainerHook{func(_ context.Context, c testcontainers.Container) error {
 			lf.follow(e.logCtx, e.cli, c.GetContainerID())
 			return nil

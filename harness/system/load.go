@@ -57,6 +57,12 @@ func Load(ctx context.Context, paths ...string) (*System, error) {
 	var errs []error
 	for _, name := range project.ServiceNames() {
 		sc := project.Services[name]
+		if refusals := refuseUnsupported(sc); len(refusals) > 0 {
+			for _, err := range refusals {
+				errs = append(errs, fmt.Errorf("%s: service %q: %w", src.field(name, err.Error()), name, err))
+			}
+			continue
+		}
 		svc, err := convert(sc)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: service %q: %w", src.field(name, err.Error()), name, err))
@@ -163,6 +169,11 @@ func convert(sc types.ServiceConfig) (*Service, error) {
 			svc.Healthcheck.Retries = int(*hc.Retries)
 		}
 	}
+	c, err := containerSettings(sc)
+	if err != nil {
+		return nil, err
+	}
+	svc.Container = c
 	t, err := decodeTandem(sc.Extensions[Extension])
 	if err != nil {
 		return nil, err

@@ -43,6 +43,9 @@ type Service struct {
 	// Files are bind-mounted host files or folders, copied into the container
 	// before it starts (seed data, configuration).
 	Files []File
+	// Container holds user, working_dir, tmpfs, extra_hosts, init, the stop
+	// signal and grace period, and the memory and CPU limits.
+	Container Container
 	// Tandem holds the settings from the service's x-tandem field.
 	Tandem Tandem
 }
