@@ -56,7 +56,7 @@ func load() (*library, error) {
 func open(path string) (*library, error) {
 	h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_GLOBAL)
 	if err != nil {
-		return nil, fmt.Errorf("load the Pact FFI library %s: %w; it must be libpact_ffi 0.5.x for this platform (%s)", path, err, howToGet())
+		return nil, fmt.Errorf("load the Pact FFI library %s: %w; it must be libpact_ffi 0.5.x for this platform (to get one: %s)", path, err, howToGet())
 	}
 	lib := &library{path: path}
 	for _, f := range []struct {
@@ -81,7 +81,7 @@ func open(path string) (*library, error) {
 	} {
 		sym, err := purego.Dlsym(h, f.name)
 		if err != nil {
-			return nil, fmt.Errorf("load the Pact FFI library %s: it has no function %s, so it is not libpact_ffi 0.5.x (%s)", path, f.name, howToGet())
+			return nil, fmt.Errorf("load the Pact FFI library %s: it has no function %s, so it is not libpact_ffi 0.5.x (to get one: %s)", path, f.name, howToGet())
 		}
 		purego.RegisterFunc(f.fptr, sym)
 	}

@@ -70,7 +70,7 @@ func locate(getenv func(string) string, wd string) (string, error) {
 		if isFile(p) {
 			return p, nil
 		}
-		return "", fmt.Errorf("%w: %s is %s, which is not a file; point it at %s (%s), or unset it to use the library `tandem setup` installs",
+		return "", fmt.Errorf("%w: %s is %s, which is not a file; point it at a %s (to get one: %s), or unset it to use the one `tandem setup` installs",
 			ErrNoLibrary, EnvLibrary, getenv(EnvLibrary), LibraryFile, howToGet())
 	}
 	var tried []string
@@ -96,12 +96,12 @@ func locate(getenv func(string) string, wd string) (string, error) {
 		}
 		tried = append(tried, filepath.Join(".tandem", "lib", LibraryFile)+" in "+wd+" or a folder above it (a Tandem clone's `make setup`): none")
 	}
-	return "", fmt.Errorf("%w; looked at:\n  %s\n%s", ErrNoLibrary, strings.Join(tried, "\n  "), "Get it with `tandem setup`, or "+howToGet())
+	return "", fmt.Errorf("%w; looked at:\n  %s\n%s", ErrNoLibrary, strings.Join(tried, "\n  "), "Get it with `tandem setup`, or by hand: "+howToGet())
 }
 
 // howToGet says how to get the library by hand.
 func howToGet() string {
-	return fmt.Sprintf("by hand: `npm pack %s`, untar it, and set %s to the %s inside", npmPackage, EnvLibrary, npmPath)
+	return fmt.Sprintf("`npm pack %s`, untar it, and set %s to the %s inside", npmPackage, EnvLibrary, npmPath)
 }
 
 func isFile(p string) bool {
