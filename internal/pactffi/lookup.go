@@ -62,6 +62,16 @@ func Locate() (string, error) {
 	return locate(os.Getenv, wd)
 }
 
+// LocateFrom is Locate for a process that runs in dir: the library that
+// Tandem's suites and tests started there will load.
+func LocateFrom(dir string) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("locate the Pact FFI library from %s: %w", dir, err)
+	}
+	return locate(os.Getenv, abs)
+}
+
 func locate(getenv func(string) string, wd string) (string, error) {
 	if p := getenv(EnvLibrary); p != "" {
 		if !filepath.IsAbs(p) && wd != "" {
