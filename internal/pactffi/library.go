@@ -54,7 +54,8 @@ func load() (*library, error) {
 
 // open loads the library at path and binds its functions.
 func open(path string) (*library, error) {
-	h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_GLOBAL)
+	// Its symbols stay local: a process may hold another copy (pact-go's).
+	h, err := purego.Dlopen(path, purego.RTLD_NOW|purego.RTLD_LOCAL)
 	if err != nil {
 		return nil, fmt.Errorf("load the Pact FFI library %s: %w; it must be libpact_ffi 0.5.x for this platform (to get one: %s)", path, err, howToGet())
 	}
@@ -81,6 +82,7 @@ func open(path string) (*library, error) {
 	} {
 		sym, err := purego.Dlsym(h, f.name)
 		if err != nil {
+			_ = purego.Dlclose(h)
 			return nil, fmt.Errorf("load the Pact FFI library %s: it has no function %s, so it is not libpact_ffi 0.5.x (to get one: %s)", path, f.name, howToGet())
 		}
 		purego.RegisterFunc(f.fptr, sym)
