@@ -4,12 +4,15 @@
 #   make test     unit tests and the harness's own integration tests
 #   make bench    benchmarks, with the figures they compare against
 #   make setup    Docker engine, Pact FFI, images (idempotent; run by the above)
+#   make install  install tandem as $(PREFIX)/bin/tandem (PREFIX=/usr/local)
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 LIB := $(CURDIR)/.tandem/lib
-# cgo links the Pact FFI library that `make setup` fetched.
+# Tandem loads the Pact FFI library at run time and finds the copy `make setup`
+# fetched by itself (internal/pactffi, Locate). The shop's consumer pact tests
+# use pact-go, which links it with cgo: for them, cgo's flags.
 export CGO_LDFLAGS := -L$(LIB) -Wl,-rpath,$(LIB)
 # Required by testcontainers on these machines (see README, "Machine settings").
 # The reaper is not set here: internal/docker.Configure turns testcontainers'
@@ -19,6 +22,8 @@ export TESTCONTAINERS_HOST_OVERRIDE ?= 127.0.0.1
 export PACT_DO_NOT_TRACK ?= true
 
 GO ?= go
+# Where `make install` puts bin/tandem.
+PREFIX ?= /usr/local
 # Everything except the Ginkgo suites, which `make verify` runs, and QUIET_PKGS.
 UNIT_PKGS = $$($(GO) list ./... | grep -v '/suites/' | grep -v '/harness/canary$$')
 # The canary's own tests judge latency and CPU of two copies of one service,
@@ -32,13 +37,14 @@ TWO_AT_ONCE = ^TestLeakTwoFullVerificationsAtOnce
 # after the rest, each package run within its own go test -timeout.
 LEAK_TESTS = ^TestLeak
 
-.PHONY: help setup build test verify bench down clean
+.PHONY: help setup build install test verify bench down clean
 
 help:
 	@echo "make verify   run the contract and e2e suites against the reference shop (what CI runs)"
 	@echo "make test     run unit tests and the harness's integration tests"
 	@echo "make bench    run the benchmarks and print their figures"
 	@echo "make build    build bin/tandem"
+	@echo "make install  install tandem as \$$PREFIX/bin/tandem (PREFIX=$(PREFIX)); needs only Go"
 	@echo "make setup    prepare this machine: Docker engine, Pact FFI, images (idempotent)"
 	@echo "make down     remove what dead Tandem runs left behind (bin/tandem down --all: everything)"
 
@@ -47,6 +53,15 @@ setup:
 
 build: setup
 	$(GO) build -o bin/tandem ./cmd/tandem
+
+# Needs only Go: no setup, no C compiler. The binary has no cgo and needs
+# nothing from this clone; it loads the Pact FFI library when a command
+# verifies pacts (README, "Install Tandem").
+install:
+	mkdir -p "$(DESTDIR)$(PREFIX)/bin"
+	CGO_ENABLED=0 $(GO) build -trimpath -o "$(DESTDIR)$(PREFIX)/bin/tandem.partial" ./cmd/tandem
+	mv -f "$(DESTDIR)$(PREFIX)/bin/tandem.partial" "$(DESTDIR)$(PREFIX)/bin/tandem"
+	@echo "installed $(DESTDIR)$(PREFIX)/bin/tandem"
 
 # Timeouts nest so that the innermost one fires first and cleanup still runs:
 # a test's own deadline < ginkgo's --timeout=15m (what `tandem verify` passes;

@@ -118,6 +118,18 @@ func badInputRows(bin string) []badInput {
 				return pub(dir, "--consumer", "gateway", "--version", "1.2", "testdata/pacts/gateway-catalog-changed.json", "testdata/pacts/malformed.json")
 			},
 			want: []string{"malformed.json", "invalid JSON"}},
+		{name: "pact/library not where TANDEM_PACT_FFI says", code: 1, store: "store",
+			setup: func(t *testing.T, dir string) {
+				code, _, stderr, _ := runTandem(t, bin, nil, pub(dir, "--consumer", "gateway", "--version", "1.0", "--branch", "main", "testdata/pacts/gateway-catalog.json")...)
+				if code != 0 {
+					t.Fatalf("seed the store: exit %d: %s", code, stderr)
+				}
+			},
+			env: []string{"TANDEM_PACT_FFI=/nonexistent/libpact_ffi.so"},
+			args: func(dir string) []string {
+				return []string{"contracts", "verify", "--dir", filepath.Join(dir, "store"), "--provider", "catalog", "-f", shop, "--out", dir}
+			},
+			want: []string{"TANDEM_PACT_FFI is /nonexistent/libpact_ffi.so, which is not a file", "npm pack @pact-foundation/pact-core-linux-x64-glibc@20.1.0", "unset it"}},
 
 		// Recorded traffic.
 		{name: "traffic/malformed HAR", code: 2, setup: write("bad.har", `{"log": {"entries": [`),

@@ -70,6 +70,10 @@ func runContractsVerify(ctx context.Context, args []string, stdout, stderr io.Wr
 		return fmt.Errorf("no pacts select provider %s in %s (selectors: %s); publish one with tandem contracts publish, or choose other --selector values", *provider, *dir, selectorNames(selectors))
 	}
 
+	// Before a provider starts: the Pact library may be missing.
+	if err := contract.LoadVerifier(); err != nil {
+		return err
+	}
 	req := contract.VerifyRequest{Provider: *provider, ProviderVersion: *version, Pacts: pacts}
 	if *baseURL != "" {
 		if *version == "" {

@@ -75,7 +75,13 @@ type child struct {
 // found, so that a failing test leaves nothing either.
 func startChild(t *testing.T, name string, env []string, runIDs []string, path string, args ...string) *child {
 	t.Helper()
-	return startChildIn(t, false, name, env, runIDs, path, args...)
+	return startChildIn(t, false, "", name, env, runIDs, path, args...)
+}
+
+// startChildAt is startChild in the folder dir.
+func startChildAt(t *testing.T, dir, name string, env []string, runIDs []string, path string, args ...string) *child {
+	t.Helper()
+	return startChildIn(t, false, dir, name, env, runIDs, path, args...)
 }
 
 // startGroup is startChild for a process that starts processes of its own
@@ -83,13 +89,14 @@ func startChild(t *testing.T, name string, env []string, runIDs []string, path s
 // cleanup kills as a whole.
 func startGroup(t *testing.T, name string, env []string, runIDs []string, path string, args ...string) *child {
 	t.Helper()
-	return startChildIn(t, true, name, env, runIDs, path, args...)
+	return startChildIn(t, true, "", name, env, runIDs, path, args...)
 }
 
-func startChildIn(t *testing.T, group bool, name string, env []string, runIDs []string, path string, args ...string) *child {
+func startChildIn(t *testing.T, group bool, dir, name string, env []string, runIDs []string, path string, args ...string) *child {
 	t.Helper()
 	p := &child{name: name, lines: make(chan string, 1000), exited: make(chan struct{})}
 	p.cmd = exec.Command(path, args...)
+	p.cmd.Dir = dir
 	if group {
 		p.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	}

@@ -141,6 +141,14 @@ func orNone(s string) string {
 	return s
 }
 
+// LoadVerifier loads the Pact FFI library that Verify runs, so that a caller
+// can say the library is missing, and how to get it, before it starts a
+// provider. Verify loads it too: calling LoadVerifier first is optional.
+func LoadVerifier() error {
+	_, err := pactffi.Version()
+	return err
+}
+
 // Verify runs the Pact verifier (the real Pact FFI) against a running provider,
 // one pact at a time, and returns one result per interaction, redacted (see
 // Redact), also when it returns an error with what it verified so far. A pact

@@ -402,13 +402,7 @@ func goCommand(ctx context.Context, cfg Config, args ...string) *exec.Cmd {
 // suites tear their environments down) before killing it.
 func setup(cmd *exec.Cmd, cfg Config) {
 	cmd.Dir = cfg.Root
-	cmd.Env = append(os.Environ(), "PACT_DO_NOT_TRACK=true")
-	// Consumer tests and suites link the Pact FFI: point cgo at the copy
-	// `make setup` fetched, unless the caller chose one.
-	lib := filepath.Join(mustAbs(cfg.Root), ".tandem", "lib")
-	if _, err := os.Stat(filepath.Join(lib, "libpact_ffi.so")); err == nil && os.Getenv("CGO_LDFLAGS") == "" {
-		cmd.Env = append(cmd.Env, "CGO_LDFLAGS=-L"+lib+" -Wl,-rpath,"+lib)
-	}
+	cmd.Env = append(append(os.Environ(), "PACT_DO_NOT_TRACK=true"), pactEnv(cfg.Root)...)
 	// Its own process group, interrupted as a whole on cancellation, as Ctrl-C
 	// in a terminal does: `go tool` passes a signal on to ginkgo, but ginkgo
 	// does not pass it on to the test processes, which must clean up.

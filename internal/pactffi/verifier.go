@@ -1,33 +1,12 @@
-// Package pactffi is the cgo glue to the Pact FFI library (libpact_ffi) that
-// pact-go's public API does not expose: provider verification with a
-// structured, per-interaction result.
+// Package pactffi calls the Pact FFI library (libpact_ffi) for what pact-go's
+// public API does not expose: provider verification with a structured,
+// per-interaction result.
 //
-// The library is the one pact-go links against; `make setup` puts it in
-// .tandem/lib and the Makefile passes its folder in CGO_LDFLAGS.
+// The library is loaded at run time (dlopen, through purego), on the first
+// verification, from where Locate finds it: nothing links it, so Tandem's
+// binary and the modules that import its packages build with CGO_ENABLED=0,
+// and commands that verify no pacts never need it.
 package pactffi
-
-/*
-#cgo LDFLAGS: -L${SRCDIR}/../../.tandem/lib -Wl,-rpath,${SRCDIR}/../../.tandem/lib -lpact_ffi
-#include <stdlib.h>
-
-typedef struct VerifierHandle VerifierHandle;
-const char *pactffi_version(void);
-VerifierHandle *pactffi_verifier_new_for_application(const char *name, const char *version);
-void pactffi_verifier_shutdown(VerifierHandle *handle);
-void pactffi_verifier_set_provider_info(VerifierHandle *handle, const char *name, const char *scheme, const char *host, unsigned short port, const char *path);
-void pactffi_verifier_add_provider_transport(VerifierHandle *handle, const char *protocol, unsigned short port, const char *path, const char *scheme);
-void pactffi_verifier_set_provider_state(VerifierHandle *handle, const char *url, unsigned char teardown, unsigned char body);
-int pactffi_verifier_set_verification_options(VerifierHandle *handle, unsigned char disable_ssl_verification, unsigned long request_timeout);
-int pactffi_verifier_set_coloured_output(VerifierHandle *handle, unsigned char coloured_output);
-int pactffi_verifier_set_no_pacts_is_error(VerifierHandle *handle, unsigned char is_error);
-void pactffi_verifier_add_custom_header(VerifierHandle *handle, const char *header_name, const char *header_value);
-void pactffi_verifier_add_file_source(VerifierHandle *handle, const char *file);
-int pactffi_verifier_execute(VerifierHandle *handle);
-const char *pactffi_verifier_output(const VerifierHandle *handle, unsigned char strip_ansi);
-const char *pactffi_verifier_json(const VerifierHandle *handle);
-void pactffi_string_delete(char *string);
-*/
-import "C"
 
 import (
 	"errors"
@@ -36,7 +15,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"unsafe"
 
 	"golang.org/x/sys/unix"
 )
@@ -49,8 +27,14 @@ func init() {
 	}
 }
 
-// Version returns the version of the loaded libpact_ffi.
-func Version() string { return C.GoString(C.pactffi_version()) }
+// Version loads the library (see Locate) and returns its version.
+func Version() (string, error) {
+	lib, err := load()
+	if err != nil {
+		return "", err
+	}
+	return lib.version(), nil
+}
 
 // Request is one provider verification.
 type Request struct {
@@ -105,45 +89,47 @@ func Verify(req Request) (Outcome, error) {
 	} else if u.Scheme == "https" {
 		port = 443
 	}
+	lib, err := load()
+	if err != nil {
+		return Outcome{}, err
+	}
 	mu.Lock()
 	defer mu.Unlock()
 
-	cs := newCStrings()
-	defer cs.free()
-	h := C.pactffi_verifier_new_for_application(cs.s("tandem"), cs.s("dev"))
-	defer C.pactffi_verifier_shutdown(h)
-	C.pactffi_verifier_set_provider_info(h, cs.s(req.Provider), cs.s(u.Scheme), cs.s(u.Hostname()), C.ushort(port), cs.s(u.Path))
+	h := lib.verifierNewForApplication("tandem", "dev")
+	defer lib.verifierShutdown(h)
+	lib.verifierSetProviderInfo(h, req.Provider, u.Scheme, u.Hostname(), uint16(port), u.Path)
 	timeout := req.RequestTimeoutMillis
 	if timeout <= 0 {
 		timeout = 10000
 	}
-	C.pactffi_verifier_set_verification_options(h, 0, C.ulong(timeout))
-	C.pactffi_verifier_set_coloured_output(h, 0)
-	C.pactffi_verifier_set_no_pacts_is_error(h, 1)
+	lib.verifierSetVerificationOpts(h, 0, uint64(timeout))
+	lib.verifierSetColouredOutput(h, 0)
+	lib.verifierSetNoPactsIsError(h, 1)
 	if req.MessagesURL != "" {
 		mu, err := url.Parse(req.MessagesURL)
 		if err != nil || mu.Port() == "" {
 			return Outcome{}, fmt.Errorf("messages URL %q is not a URL like http://127.0.0.1:8080/_tandem/messages", req.MessagesURL)
 		}
 		mport, _ := strconv.Atoi(mu.Port())
-		C.pactffi_verifier_add_provider_transport(h, cs.s("message"), C.ushort(mport), cs.s(mu.Path), cs.s(mu.Scheme))
+		lib.verifierAddProviderTransport(h, "message", uint16(mport), mu.Path, mu.Scheme)
 	}
 	if req.StatesURL != "" {
-		C.pactffi_verifier_set_provider_state(h, cs.s(req.StatesURL), 1, 1)
+		lib.verifierSetProviderState(h, req.StatesURL, 1, 1)
 	}
 	for k, v := range req.Headers {
-		C.pactffi_verifier_add_custom_header(h, cs.s(k), cs.s(v))
+		lib.verifierAddCustomHeader(h, k, v)
 	}
 	for _, f := range req.PactFiles {
-		C.pactffi_verifier_add_file_source(h, cs.s(f))
+		lib.verifierAddFileSource(h, f)
 	}
 	restore := func() {}
 	if req.Quiet {
 		restore = silenceStdout()
 	}
-	rc := C.pactffi_verifier_execute(h)
+	rc := lib.verifierExecute(h)
 	restore()
-	out := Outcome{Passed: rc == 0, JSON: []byte(take(C.pactffi_verifier_json(h))), Output: take(C.pactffi_verifier_output(h, 1))}
+	out := Outcome{Passed: rc == 0, JSON: []byte(lib.take(lib.verifierJSON(h))), Output: lib.take(lib.verifierOutput(h, 1))}
 	switch rc {
 	case 0, 1:
 		return out, nil
@@ -173,31 +159,5 @@ func silenceStdout() func() {
 		_ = unix.Dup3(saved, 1, 0)
 		unix.Close(saved)
 		null.Close()
-	}
-}
-
-// take copies and frees a string the FFI allocated.
-func take(p *C.char) string {
-	if p == nil {
-		return ""
-	}
-	s := C.GoString(p)
-	C.pactffi_string_delete(p)
-	return s
-}
-
-type cStrings []*C.char
-
-func newCStrings() *cStrings { return &cStrings{} }
-
-func (c *cStrings) s(v string) *C.char {
-	p := C.CString(v)
-	*c = append(*c, p)
-	return p
-}
-
-func (c *cStrings) free() {
-	for _, p := range *c {
-		C.free(unsafe.Pointer(p))
 	}
 }
