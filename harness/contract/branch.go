@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -95,17 +94,8 @@ func (s *Store) MainBranch(name string) (string, error) {
 
 func (s *Store) pacticipant(name string) (Pacticipant, error) {
 	p := Pacticipant{Name: name}
-	b, err := os.ReadFile(s.pacticipantPath(name))
-	if errors.Is(err, os.ErrNotExist) {
-		return p, nil
-	}
-	if err != nil {
-		return p, err
-	}
-	if err := json.Unmarshal(b, &p); err != nil {
-		return p, fmt.Errorf("%s: %w", s.pacticipantPath(name), err)
-	}
-	return p, nil
+	err := readIfExists(s.pacticipantPath(name), &p)
+	return p, err
 }
 
 // SetMainBranch sets a pacticipant's main branch (as the Pact Broker's

@@ -2,9 +2,7 @@ package contract
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -95,15 +93,6 @@ func (s *Store) environmentPath(env string) string {
 
 func (s *Store) environment(env string) (environmentFile, error) {
 	f := environmentFile{Environment: env}
-	b, err := os.ReadFile(s.environmentPath(env))
-	if errors.Is(err, os.ErrNotExist) {
-		return f, nil
-	}
-	if err != nil {
-		return f, err
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return f, fmt.Errorf("%s: %w", s.environmentPath(env), err)
-	}
-	return f, nil
+	err := readIfExists(s.environmentPath(env), &f)
+	return f, err
 }

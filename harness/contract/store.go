@@ -253,17 +253,24 @@ func (s *Store) knows(pacticipant, version string) bool {
 
 func (s *Store) version(pacticipant, version string) (Version, error) {
 	v := Version{Pacticipant: pacticipant, Version: version}
-	b, err := os.ReadFile(s.versionPath(pacticipant, version))
+	err := readIfExists(s.versionPath(pacticipant, version), &v)
+	return v, err
+}
+
+// readIfExists decodes the store's JSON file at path into v; a file that does
+// not exist leaves v as it was.
+func readIfExists(path string, v any) error {
+	b, err := os.ReadFile(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return v, nil
+		return nil
 	}
 	if err != nil {
-		return v, err
+		return err
 	}
-	if err := json.Unmarshal(b, &v); err != nil {
-		return v, fmt.Errorf("%s: %w", s.versionPath(pacticipant, version), err)
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
 	}
-	return v, nil
+	return nil
 }
 
 // contentSHA hashes a stored pact's content, without its metadata.
