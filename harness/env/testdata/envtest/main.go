@@ -23,7 +23,9 @@ func main() {
 		return
 	case "silent": // runs, never listens
 		fmt.Println("waiting for a configuration that never comes")
-		select {}
+		for { // a sleeping goroutine, not select{}: the runtime would end a process blocked for ever as a deadlock
+			time.Sleep(time.Hour)
+		}
 	case "exitlater": // serves, then exits after EXIT_AFTER
 		after, _ := time.ParseDuration(os.Getenv("EXIT_AFTER"))
 		time.AfterFunc(after, func() {
