@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/moby/moby/client"
 )
@@ -34,18 +33,10 @@ func (e *Env) probeAddr(ctx context.Context, s *Service, p int) addr {
 		target = s.via
 	}
 	if e.onNetwork {
-		// A busy engine may answer an inspect slowly or show the endpoint a
-		// moment late: ask again for a while before falling back.
-		for try := 0; try < 20 && ctx.Err() == nil; try++ {
-			r, err := e.cli.ContainerInspect(ctx, target.Container.GetContainerID(), client.ContainerInspectOptions{})
-			if err == nil && r.Container.NetworkSettings != nil {
-				if ep, ok := r.Container.NetworkSettings.Networks[e.Network]; ok && ep != nil && ep.IPAddress.IsValid() {
-					return addr{host: ep.IPAddress.String(), port: p, where: " (" + target.Name + " on network " + e.Network + ")"}
-				}
-			}
-			select {
-			case <-time.After(250 * time.Millisecond):
-			case <-ctx.Done():
+		r, err := e.cli.ContainerInspect(ctx, target.Container.GetContainerID(), client.ContainerInspectOptions{})
+		if err == nil && r.Container.NetworkSettings != nil {
+			if ep, ok := r.Container.NetworkSettings.Networks[e.Network]; ok && ep != nil && ep.IPAddress.IsValid() {
+				return addr{host: ep.IPAddress.String(), port: p, where: " (" + target.Name + " on network " + e.Network + ")"}
 			}
 		}
 	}
@@ -60,7 +51,7 @@ func (e *Env) probeAddr(ctx context.Context, s *Service, p int) addr {
 // this machine's own (the bridge), so containers' addresses are routable
 // from here. Docker Desktop and remote engines keep their bridges elsewhere.
 func (e *Env) reachesNetwork(ctx context.Context) bool {
-	if !e.localEngine() {
+	if !strings.HasPrefix(e.cli.DaemonHost(), "unix://") {
 		return false
 	}
 	r, err := e.cli.NetworkInspect(ctx, e.network.ID, client.NetworkInspectOptions{})
@@ -83,6 +74,3 @@ func (e *Env) reachesNetwork(ctx context.Context) bool {
 	}
 	return false
 }
-
-// localEngine reports whether the engine is reached through a local socket.
-func (e *Env) localEngine() bool { return strings.HasPrefix(e.cli.DaemonHost(), "unix://") }

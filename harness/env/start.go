@@ -59,14 +59,7 @@ func (e *Env) createNetwork(ctx context.Context) error {
 		return fmt.Errorf("create network %s: %w", e.Network, err)
 	}
 	e.network = nw.(*testcontainers.DockerNetwork)
-	// The bridge of a network just made may take a moment to show its
-	// address on a busy machine: look again before deciding it is elsewhere.
-	for try := 0; try < 10 && ctx.Err() == nil; try++ {
-		if e.onNetwork = e.reachesNetwork(ctx); e.onNetwork || !e.localEngine() {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	e.onNetwork = e.reachesNetwork(ctx)
 	return nil
 }
 
