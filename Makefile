@@ -52,7 +52,7 @@ setup:
 	@bash scripts/setup.sh
 
 build: setup
-	$(GO) build -o bin/tandem ./cmd/tandem
+	CGO_ENABLED=0 $(GO) build -o bin/tandem ./cmd/tandem
 
 # Needs only Go: no setup, no C compiler. The binary has no cgo and needs
 # nothing from this clone; it loads the Pact FFI library when a command

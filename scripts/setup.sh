@@ -2,10 +2,13 @@
 # scripts/setup.sh — idempotent machine setup for Tandem (run by `make setup`,
 # `make test` and `make verify` from the repo root).
 #
-# Needs only Go, npm and (as root on Debian) apt. It makes sure that:
-#   1. a Docker engine answers (uses a running one; else starts/installs dockerd),
-#   2. the Pact FFI library is in .tandem/lib/ (from npm), and pact-js and the
-#      pact CLI are in .tandem/npm/ (for the interoperability tests),
+# Needs only Go, npm and (as root on Debian) apt. It builds bin/tandem and runs
+# `bin/tandem setup --dir .tandem`, which makes sure that a Docker engine
+# answers, the Pact FFI library is in .tandem/lib/ and Tandem's own images (the
+# reaper, toxiproxy) are built from bin/tandem; then, still holding tandem
+# setup's engine lock (so that setups from two clones take turns), this script
+# runs again and makes sure that:
+#   2. pact-js and the pact CLI are in .tandem/npm/ (for the interoperability tests),
 #   3. tandem.local/postgres:15 exists (debootstrap rootfs + fixtures/images/postgres),
 #  3b. tandem.local/nats:2.15.2 exists (nats-server built from its Go module + fixtures/images/nats),
 #   4. every fixtures/shop/<svc>/main.go is built into tandem.local/shop-<svc>:<tag>,
@@ -28,10 +31,6 @@ BUILD_DIR="$TANDEM_DIR/build"
 SETUP_LOG="$TANDEM_DIR/setup.log"
 SETUP_LOG_REL=".tandem/setup.log"
 
-PACT_NPM_PACKAGE="@pact-foundation/pact-core-linux-x64-glibc"
-PACT_NPM_VERSION="20.1.0" # ships libpact_ffi 0.5.6, the version pact-go v2.7.0 pins
-PACT_FFI_VERSION="0.5.6"
-
 PG_IMAGE="tandem.local/postgres:15"
 PG_ROOTFS_IMAGE="tandem.local/debian-postgres-rootfs:15"
 PG_ROOTFS_TAR="$CACHE_DIR/rootfs-postgres-15.tar"
@@ -52,144 +51,42 @@ mkdir -p "$TANDEM_DIR" "$LIB_DIR" "$CACHE_DIR" "$BUILD_DIR"
 # shellcheck source=scripts/lib/pact_tools.sh
 . "$ROOT/scripts/lib/pact_tools.sh"
 
-# One setup at a time (make test and make verify may both start one). The lock
-# lives on fd 9; long-lived children (dockerd) must not inherit it: see step_docker.
-exec 9>"$TANDEM_DIR/setup-run.lock"
-if command -v flock >/dev/null 2>&1; then
-	if ! flock -n 9; then
-		echo "setup: waiting for another scripts/setup.sh to finish (lock .tandem/setup-run.lock) ..."
-		if ! flock -w 600 9; then
-			echo "setup: FAILED: another scripts/setup.sh still holds .tandem/setup-run.lock after 10 min;" \
-				"see which process: fuser -v .tandem/setup-run.lock" >&2
-			exit 1
+# One setup of this clone at a time (make test and make verify may both start
+# one): a lock on the folder, for building bin/tandem. The engine's lock is
+# tandem setup's, held while this script runs the second time.
+if [ -z "${TANDEM_SETUP_LOCKED:-}" ]; then
+	exec 9>"$TANDEM_DIR/setup-run.lock"
+	if command -v flock >/dev/null 2>&1; then
+		if ! flock -n 9; then
+			echo "setup: waiting for another scripts/setup.sh to finish (lock .tandem/setup-run.lock) ..."
+			if ! flock -w 600 9; then
+				echo "setup: FAILED: another scripts/setup.sh still holds .tandem/setup-run.lock after 10 min;" \
+					"see which process: fuser -v .tandem/setup-run.lock" >&2
+				exit 1
+			fi
 		fi
 	fi
+	command -v go >/dev/null 2>&1 || {
+		echo "setup: FAILED: go is not on the PATH; install Go (see go.mod for the version) and run 'make setup' again" >&2
+		exit 1
+	}
+	t0="$(now_us)"
+	# The same command as `make build`: an unchanged tree builds the same bytes,
+	# and tandem setup rebuilds its images only when the executable changed.
+	if ! CGO_ENABLED=0 go build -o bin/tandem ./cmd/tandem >"$TANDEM_DIR/build.log" 2>&1; then
+		cat "$TANDEM_DIR/build.log" >&2
+		echo "setup: FAILED: go build ./cmd/tandem (above); fix it and run 'make setup' again" >&2
+		exit 1
+	fi
+	printf 'setup: %-11s built bin/tandem (%s)\n' tandem "$(since "$t0")"
+	exec bin/tandem setup --dir "$TANDEM_DIR" -- bash "$ROOT/scripts/setup.sh" "$@"
 fi
 
-printf 'tandem setup log, started %s (uid %s, %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(id -u)" "$ROOT" >"$SETUP_LOG"
+printf 'scripts/setup.sh, under the engine lock, started %s (uid %s, %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(id -u)" "$ROOT" >>"$SETUP_LOG"
 SETUP_PID="$$"
 trap 'on_err "$?" "$LINENO" "$BASH_COMMAND"' ERR
 trap 'run_exit_handlers' EXIT
 T_START="$(now_us)"
-
-# ---------------------------------------------------------------------------
-# 1. Docker engine
-# ---------------------------------------------------------------------------
-docker_answers() {
-	command -v docker >/dev/null 2>&1 &&
-		timeout 20 docker info --format '{{.ServerVersion}}' >/dev/null 2>&1
-}
-
-docker_server_version() {
-	docker version --format '{{.Server.Version}} (API {{.Server.APIVersion}})' 2>/dev/null || echo "unknown version"
-}
-
-step_docker() {
-	local hint_manual="install Docker Engine (https://docs.docker.com/engine/install/) and start it, or run as root on Debian so setup can install docker.io"
-	step docker "$hint_manual"
-	if docker_answers; then
-		say docker "using running engine $(docker_server_version)"
-		return
-	fi
-	local why
-	why="$(docker info 2>&1 | tail -n 3 | tr '\n' ' ' || true)"
-	logmsg "docker info does not answer: $why"
-	if [[ "$why" == *"permission denied"* ]]; then
-		fail "an engine runs, but this user may not use its socket (permission denied)" \
-			"add the user to the docker group (sudo usermod -aG docker \"\$USER\", then log in again) or run as root"
-	fi
-
-	case "${DOCKER_HOST:-}" in
-	"" | unix:///var/run/docker.sock | unix:///run/docker.sock) ;;
-	*)
-		fail "DOCKER_HOST=$DOCKER_HOST does not answer (docker info failed)" \
-			"start the engine at DOCKER_HOST, or unset DOCKER_HOST so setup can use a local dockerd"
-		;;
-	esac
-	if ! is_root || ! is_debian; then
-		fail "no Docker engine answers (docker info failed) and setup can only install/start one as root on Debian" "$hint_manual"
-	fi
-
-	local what="started existing dockerd"
-	if ! command -v dockerd >/dev/null 2>&1 || ! command -v docker >/dev/null 2>&1; then
-		apt_install docker.io
-		hash -r
-		command -v dockerd >/dev/null 2>&1 || fail "apt installed docker.io but dockerd is not on the PATH" "$hint_manual"
-		what="installed docker.io and started dockerd"
-	fi
-
-	local t0
-	t0="$(now_us)"
-	if pgrep -x dockerd >/dev/null 2>&1; then
-		what="waited for already running dockerd (pid $(pgrep -x dockerd | head -n 1 || true))"
-	else
-		logmsg "+ setsid -f nohup dockerd --ip=127.0.0.1 >.tandem/dockerd.log 2>&1 </dev/null"
-		# setsid: own session, so the engine survives the make process that ran us.
-		# 9>&-: it must not inherit (and so hold forever) our setup lock.
-		# --ip: a port published without an address binds to loopback, not to
-		# every interface. Tandem names 127.0.0.1 itself; testcontainers' reaper
-		# (whose port takes commands to remove containers) does not.
-		setsid -f nohup dockerd --ip=127.0.0.1 >"$TANDEM_DIR/dockerd.log" 2>&1 </dev/null 9>&-
-	fi
-	local i
-	for ((i = 0; i < 60; i++)); do
-		if docker_answers; then
-			say docker "$what: engine $(docker_server_version) ready in $(since "$t0") (log .tandem/dockerd.log)"
-			return
-		fi
-		sleep 0.5
-	done
-	{
-		echo "---- last lines of .tandem/dockerd.log ----"
-		tail -n 15 "$TANDEM_DIR/dockerd.log" 2>/dev/null || true
-	} >>"$SETUP_LOG"
-	fail "dockerd did not answer docker info within 30 s" \
-		"read .tandem/dockerd.log; fix the cause (or stop a broken dockerd) and run 'make setup' again"
-}
-
-# ---------------------------------------------------------------------------
-# 2. Pact FFI library
-# ---------------------------------------------------------------------------
-pact_tmp=""
-cleanup_pact_tmp() {
-	if [ -n "$pact_tmp" ] && [ -d "$pact_tmp" ]; then rm -rf "$pact_tmp"; fi
-}
-
-step_pact_ffi() {
-	local lib="$LIB_DIR/libpact_ffi.so" verfile="$LIB_DIR/libpact_ffi.version"
-	step "pact ffi" "check that npm can reach its registry (npm ping) and run 'make setup' again"
-	if [ -s "$lib" ]; then
-		local ver="unknown version"
-		[ -s "$verfile" ] && ver="$(head -n 1 "$verfile")"
-		say "pact ffi" "present .tandem/lib/libpact_ffi.so ($ver)"
-		return
-	fi
-	if [ "$(uname -s)" != Linux ] || [ "$(uname -m)" != x86_64 ] || ! getconf GNU_LIBC_VERSION >/dev/null 2>&1; then
-		fail "the Pact FFI library is only set up automatically on linux x86-64 with glibc (this is $(uname -s) $(uname -m))" \
-			"put a libpact_ffi $PACT_FFI_VERSION build for this platform at .tandem/lib/libpact_ffi.so (see https://github.com/pact-foundation/pact-reference/releases)"
-	fi
-	command -v npm >/dev/null 2>&1 || fail "npm is not installed" "install Node.js with npm (Debian: apt-get install -y npm) and run 'make setup' again"
-
-	pact_tmp="$(mktemp -d "$TANDEM_DIR/tmp-pact.XXXXXX")"
-	at_exit cleanup_pact_tmp
-	run npm pack --pack-destination "$pact_tmp" "$PACT_NPM_PACKAGE@$PACT_NPM_VERSION"
-	local tgz
-	tgz="$(find "$pact_tmp" -maxdepth 1 -name '*.tgz' | head -n 1)"
-	[ -n "$tgz" ] || fail "npm pack produced no .tgz for $PACT_NPM_PACKAGE@$PACT_NPM_VERSION"
-	run tar -xzf "$tgz" -C "$pact_tmp"
-	local src="$pact_tmp/package/prebuilds/linux-x64/libpact_ffi.so"
-	[ -s "$src" ] || fail "$PACT_NPM_PACKAGE@$PACT_NPM_VERSION has no prebuilds/linux-x64/libpact_ffi.so"
-	# The library embeds its version (what pactffi_version() returns) as a plain string.
-	local ver="$PACT_FFI_VERSION (unverified)"
-	if command -v strings >/dev/null 2>&1 && strings -n 5 "$src" | grep -xF "$PACT_FFI_VERSION" >/dev/null; then
-		ver="$PACT_FFI_VERSION"
-	fi
-	cp "$src" "$lib.partial"
-	mv -f "$lib.partial" "$lib"
-	printf '%s from npm %s@%s\n' "$ver" "$PACT_NPM_PACKAGE" "$PACT_NPM_VERSION" >"$verfile"
-	cleanup_pact_tmp
-	say "pact ffi" "installed .tandem/lib/libpact_ffi.so ($ver from npm $PACT_NPM_PACKAGE@$PACT_NPM_VERSION)"
-}
 
 # ---------------------------------------------------------------------------
 # 3. PostgreSQL image
@@ -345,92 +242,6 @@ step_nats_image() {
 	say nats "$NATS_IMAGE built (go install + build, $(since "$t0"))"
 }
 
-# Toxiproxy image (fault injection, x-tandem.proxy): the server built from its
-# Go module into a scratch image; skipped when the image was built from the
-# same recipe and version.
-step_toxiproxy_image() {
-	local module="github.com/Shopify/toxiproxy/v2" version="v2.12.0" # name it exactly: @latest is an old v2.5.0
-	local image="tandem.local/toxiproxy:${version#v}" context="fixtures/images/toxiproxy"
-	step toxiproxy "fix the Go or Docker error shown above and run 'make setup' again (the Go module proxy must serve $module@$version)"
-	local t0 hash ldflags="-s -w -X $module.Version=${version#v}" # GET /version says 2.12.0, not "git"
-	t0="$(now_us)"
-	hash="$({
-		echo "$module/cmd/server@$version $ldflags"
-		find "$context" -type f -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
-	} | sha256sum | cut -c1-16)"
-	if image_exists "$image"; then
-		if [ "$(image_label "$image" dev.tandem.context-sha)" = "$hash" ]; then
-			say toxiproxy "$image present (skipped)"
-			return
-		fi
-		logmsg "$image exists but was built from other sources (context hash differs): rebuilding"
-	fi
-	command -v go >/dev/null 2>&1 || fail "go is not on the PATH" "install Go (see go.mod for the version) and run 'make setup' again"
-	mkdir -p "$BUILD_DIR/toxiproxy"
-	# go install name@version builds the module on its own, outside ours; the binary is named "server".
-	run env CGO_ENABLED=0 GOBIN="$BUILD_DIR/toxiproxy" go install -trimpath -ldflags="$ldflags" "$module/cmd/server@$version"
-	run docker build \
-		-f "$context/Dockerfile" \
-		--label "$IMAGE_LABEL" \
-		--label "dev.tandem.context-sha=$hash" \
-		-t "$image" "$BUILD_DIR/toxiproxy"
-	run docker image prune -f --filter "label=$IMAGE_LABEL"
-	say toxiproxy "$image built (go install + build, $(since "$t0"))"
-}
-
-# Tandem's reaper (cmd/reaper, testcontainers' Ryuk protocol), built as
-# tandem.local/testcontainers/ryuk:<tag> and tagged as the image testcontainers
-# starts as its reaper, testcontainers/ryuk:<tag> (not pulled when it is on the
-# engine), so that no hub prefix, which would rename every image, is needed.
-# The name is read from the testcontainers-go version in go.mod; rebuilt when
-# the reaper's sources change; the tag is put back whenever it names another image.
-ensure_reaper_tag() { # build tag
-	if [ "$(docker image inspect --format '{{.Id}}' "$2" 2>/dev/null || true)" = "$(docker image inspect --format '{{.Id}}' "$1")" ]; then
-		return 1
-	fi
-	run docker tag "$1" "$2"
-}
-
-step_reaper_image() {
-	local context="fixtures/images/reaper" tc_dir ryuk image
-	step reaper "fix the Go or Docker error shown above and run 'make setup' again"
-	command -v go >/dev/null 2>&1 || fail "go is not on the PATH" "install Go (see go.mod for the version) and run 'make setup' again"
-	tc_dir="$(go list -m -f '{{.Dir}}' github.com/testcontainers/testcontainers-go 2>>"$SETUP_LOG")" ||
-		fail "go list cannot find the testcontainers-go module" "run 'go mod download' and 'make setup' again"
-	ryuk="$(sed -n 's/^const ReaperDefaultImage = "\(.*\)"$/\1/p' "$tc_dir/internal/config/config.go" 2>/dev/null || true)"
-	[ -n "$ryuk" ] || fail "found no ReaperDefaultImage in $tc_dir/internal/config/config.go" \
-		"testcontainers-go changed where it names its Ryuk image: update step_reaper_image"
-	image="tandem.local/$ryuk"
-	local t0 hash
-	t0="$(now_us)"
-	hash="$({
-		echo "$image"
-		find cmd/reaper internal/reaper "$context" -type f ! -name '*_test.go' -print0 | LC_ALL=C sort -z | xargs -0 sha256sum
-		sha256sum go.mod go.sum
-	} | sha256sum | cut -c1-16)"
-	if image_exists "$image"; then
-		if [ "$(image_label "$image" dev.tandem.context-sha)" = "$hash" ]; then
-			if ensure_reaper_tag "$image" "$ryuk"; then
-				say reaper "$image present, tagged $ryuk"
-			else
-				say reaper "$image present, as $ryuk (skipped)"
-			fi
-			return
-		fi
-		logmsg "$image exists but was built from other sources (context hash differs): rebuilding"
-	fi
-	mkdir -p "$BUILD_DIR/reaper"
-	run env CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$BUILD_DIR/reaper/reaper" ./cmd/reaper
-	run docker build \
-		-f "$context/Dockerfile" \
-		--label "$IMAGE_LABEL" \
-		--label "dev.tandem.context-sha=$hash" \
-		-t "$image" "$BUILD_DIR/reaper"
-	ensure_reaper_tag "$image" "$ryuk" || true
-	run docker image prune -f --filter "label=$IMAGE_LABEL"
-	say reaper "$image built, tagged $ryuk (go build + build, $(since "$t0"))"
-}
-
 # ---------------------------------------------------------------------------
 # 4. Shop service images
 # ---------------------------------------------------------------------------
@@ -556,13 +367,9 @@ step_chromium() {
 	say chromium "installed $bin ($("$bin" --version 2>/dev/null | head -n 1 || echo "unknown version"), $(since "$t0"))"
 }
 
-step_docker
-step_pact_ffi
 step_pact_tools
 step_postgres_image
 step_nats_image
-step_reaper_image
-step_toxiproxy_image
 step_shop_images
 step_env
 step_chromium

@@ -54,7 +54,7 @@ const installPact = `{
 // clone with `make install PREFIX=…`, deletes the copy, and runs the
 // installed binary from a folder outside any repository, as a new user
 // would: --help and up with no Pact library anywhere it looks, then
-// contracts verify once the library is where `tandem setup` puts it.
+// `tandem setup` and contracts verify.
 func TestInstalledTandemRunsWithoutTheClone(t *testing.T) {
 	root := imagetest.Root()
 	image := imagetest.BuildGo(t, "./cmd/tandem/testdata/secrets/echo", "tandem.local/install-echo", "1.0")
@@ -151,8 +151,22 @@ func TestInstalledTandemRunsWithoutTheClone(t *testing.T) {
 		if err != nil {
 			t.Fatalf("this test copies the Pact library of this machine; run `make setup`: %v", err)
 		}
-		copyFile(t, src, filepath.Join(home, ".local", "share", "tandem", "lib", pactffi.LibraryFile))
-		code, stdout, stderr := tandem("contracts", "verify", "--dir", "contracts", "--provider", "echo", "-f", "compose.yaml", "--provider-version", "1.0", "--out", "out")
+		// What a user runs once: npm is not asked (tests reach no registry),
+		// the machine's library is installed with --pact-ffi.
+		code, stdout, stderr := tandem("setup", "--pact-ffi", src)
+		if code != 0 {
+			t.Fatalf("tandem setup: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+		}
+		for _, want := range []string{
+			"tandem setup: docker     using running engine",
+			"tandem setup: pact ffi   installed " + filepath.Join(home, ".local", "share", "tandem", "lib", pactffi.LibraryFile),
+			"tandem setup: reaper", "tandem setup: toxiproxy", "tandem setup: done in",
+		} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("tandem setup printed no %q:\n%s", want, stdout)
+			}
+		}
+		code, stdout, stderr = tandem("contracts", "verify", "--dir", "contracts", "--provider", "echo", "-f", "compose.yaml", "--provider-version", "1.0", "--out", "out")
 		if code != 0 {
 			t.Fatalf("tandem contracts verify: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 		}

@@ -27,17 +27,22 @@ type command struct {
 	name    string
 	summary string
 	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+	// hidden commands are what Tandem's own images run; usage leaves them out.
+	hidden bool
 }
 
 func commands() []command {
 	return []command{
-		{"up", "start a system, print its endpoints, stay up until Ctrl-C", runUp},
-		{"down", "remove what dead Tandem runs left behind (containers, networks, volumes)", runDown},
-		{"verify", "run the contract and end-to-end suites; write JUnit XML and a JSON summary", runVerify},
-		{"contracts", "publish, verify and deploy contracts: publish, list, verify, record-deployment, can-i-deploy", runContracts},
-		{"diff", "parallel run: compare a candidate image with the released one on the same traffic", runDiff},
-		{"canary", "canary comparison: judge a candidate against the released one under identical load", runCanary},
-		{"report", "render the release report (report.html, summary.md) again from a verify run's results", runReport},
+		{name: "up", summary: "start a system, print its endpoints, stay up until Ctrl-C", run: runUp},
+		{name: "down", summary: "remove what dead Tandem runs left behind (containers, networks, volumes)", run: runDown},
+		{name: "verify", summary: "run the contract and end-to-end suites; write JUnit XML and a JSON summary", run: runVerify},
+		{name: "contracts", summary: "publish, verify and deploy contracts: publish, list, verify, record-deployment, can-i-deploy", run: runContracts},
+		{name: "diff", summary: "parallel run: compare a candidate image with the released one on the same traffic", run: runDiff},
+		{name: "canary", summary: "canary comparison: judge a candidate against the released one under identical load", run: runCanary},
+		{name: "report", summary: "render the release report (report.html, summary.md) again from a verify run's results", run: runReport},
+		{name: "setup", summary: "prepare this machine: Docker engine, Pact FFI library, Tandem's images (idempotent)", run: runSetup},
+		{name: "reaper", summary: "testcontainers' reaper (Ryuk protocol), what Tandem's reaper image runs", run: runReaper, hidden: true},
+		{name: "toxiproxy", summary: "Toxiproxy's server, what Tandem's toxiproxy image runs", run: runToxiproxy, hidden: true},
 	}
 }
 
@@ -87,6 +92,9 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nUsage: tandem COMMAND [flags]   (tandem COMMAND --help for its flags)")
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
+		if c.hidden {
+			continue
+		}
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 }

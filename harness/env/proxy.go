@@ -17,7 +17,7 @@ import (
 )
 
 // DefaultToxiproxyImage is the toxiproxy image started in front of services
-// marked x-tandem.proxy (`make setup` builds it from the Go module; on a
+// marked x-tandem.proxy (`tandem setup` builds it from the tandem executable; on a
 // machine that can pull, WithToxiproxyImage("ghcr.io/shopify/toxiproxy:2.12.0")
 // is the same program).
 const DefaultToxiproxyImage = "tandem.local/toxiproxy:2.12.0"
@@ -136,7 +136,7 @@ func (e *Env) checkProxyImage(ctx context.Context) error {
 		return nil
 	}
 	if err := pull(ctx, e.cli, img); err != nil {
-		return fmt.Errorf("toxiproxy image %q (asked for by %s.proxy on %s) is not on this machine and could not be pulled (%v); build it with `make setup`, or name another with env.WithToxiproxyImage",
+		return fmt.Errorf("toxiproxy image %q (asked for by %s.proxy on %s) is not on this machine and could not be pulled (%v); build it with `tandem setup`, or name another with env.WithToxiproxyImage",
 			img, system.Extension, strings.Join(names, ", "), err)
 	}
 	return nil

@@ -20,7 +20,7 @@ import (
 
 // ReaperImage is the image testcontainers starts as its reaper: the constant
 // testcontainers/ryuk:0.14.0 with testcontainers-go v0.45.0. It cannot be
-// pulled here, so `make setup` builds Tandem's reaper (cmd/reaper, the Ryuk
+// pulled here, so `tandem setup` builds Tandem's reaper (`tandem reaper`, the Ryuk
 // protocol) as ReaperBuild and tags it under this name too; testcontainers
 // does not pull an image that is already on the engine. No other image name
 // is touched: Tandem sets no hub prefix, which testcontainers would put in
@@ -30,7 +30,7 @@ import (
 //nolint:staticcheck // The deprecated variable is the only exported name of the image testcontainers starts.
 var ReaperImage = testcontainers.ReaperDefaultImage
 
-// ReaperBuild is the name `make setup` builds Tandem's reaper under, in
+// ReaperBuild is the name `tandem setup` builds Tandem's reaper under, in
 // Tandem's local image namespace, before tagging it as ReaperImage.
 var ReaperBuild = "tandem.local/" + ReaperImage
 
@@ -89,9 +89,9 @@ func decideReaper(s settings, imageExists func(ref string) bool) (set map[string
 	}
 	if !imageExists(image) {
 		set["TESTCONTAINERS_RYUK_DISABLED"] = "true"
-		fix := "`make setup` builds it"
+		fix := "`tandem setup` builds it"
 		if image == ReaperImage && imageExists(ReaperBuild) {
-			fix = fmt.Sprintf("`make setup` tags it, or `docker tag %s %s`", ReaperBuild, ReaperImage)
+			fix = fmt.Sprintf("`tandem setup` tags it, or `docker tag %s %s`", ReaperBuild, ReaperImage)
 		}
 		return set, false, fmt.Sprintf("the reaper image %s is not on this machine (%s); `tandem down` removes leftovers", image, fix)
 	}

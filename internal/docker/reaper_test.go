@@ -34,7 +34,7 @@ func TestDecideReaper(t *testing.T) {
 			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "false", "TESTCONTAINERS_RYUK_RECONNECTION_TIMEOUT": "5s"},
 			true, "testcontainers/ryuk:0.14.0 is on this machine"},
 		{"no image: off, as before", nil, nil, nil,
-			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, false, "make setup"},
+			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, false, "tandem setup"},
 		{"only our build, not its tag: off, and says how to tag it", nil, nil, []string{build},
 			map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, false, "docker tag tandem.local/testcontainers/ryuk:0.14.0 testcontainers/ryuk:0.14.0"},
 		{"the user turned it off", map[string]string{"TESTCONTAINERS_RYUK_DISABLED": "true"}, nil, []string{ours},

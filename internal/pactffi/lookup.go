@@ -15,11 +15,13 @@ const LibraryFile = "libpact_ffi.so"
 // when it is set, it is the only place Tandem looks.
 const EnvLibrary = "TANDEM_PACT_FFI"
 
-// The npm package that ships the library Tandem is built and tested with
-// (libpact_ffi 0.5.6, the version pact-go v2.7.0 pins).
+// The library Tandem is built and tested with, libpact_ffi 0.5.6 (the version
+// pact-go v2.7.0 pins), and the npm package that ships it for linux x86-64
+// with glibc, with the library's path inside the package.
 const (
-	npmPackage = "@pact-foundation/pact-core-linux-x64-glibc@20.1.0"
-	npmPath    = "package/prebuilds/linux-x64/" + LibraryFile
+	LibraryVersion = "0.5.6"
+	NpmPackage     = "@pact-foundation/pact-core-linux-x64-glibc@20.1.0"
+	NpmPath        = "package/prebuilds/linux-x64/" + LibraryFile
 )
 
 // ErrNoLibrary means the Pact FFI library is in none of the places Tandem
@@ -111,7 +113,7 @@ func locate(getenv func(string) string, wd string) (string, error) {
 
 // howToGet says how to get the library by hand.
 func howToGet() string {
-	return fmt.Sprintf("`npm pack %s`, untar it, and set %s to the %s inside", npmPackage, EnvLibrary, npmPath)
+	return fmt.Sprintf("`npm pack %s`, untar it, and set %s to the %s inside", NpmPackage, EnvLibrary, NpmPath)
 }
 
 func isFile(p string) bool {

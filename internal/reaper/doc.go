@@ -1,7 +1,8 @@
 // Package reaper removes what a test session leaves behind once the session's
 // last process is gone. It is Tandem's own implementation of the protocol of
-// testcontainers' Ryuk, built from this repository into a scratch image
-// (cmd/reaper), so that no registry is needed.
+// testcontainers' Ryuk, served by `tandem reaper` in a scratch image that
+// `tandem setup` builds from the tandem executable, so that no registry is
+// needed.
 //
 // The protocol, as testcontainers-go v0.45.0 speaks it: a client connects over
 // TCP and writes one line per filter,

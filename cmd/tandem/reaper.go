@@ -1,9 +1,26 @@
-// Command reaper is Tandem's stand-in for testcontainers' Ryuk: when every
-// test process of a session is gone, however it ended, it removes the
-// session's containers, networks and volumes. `make setup` builds it into
-// tandem.local/testcontainers/ryuk:0.14.0 and tags it testcontainers/ryuk:0.14.0,
-// the image testcontainers-go starts as its reaper (internal/docker.Configure
-// turns the reaper on when that image exists). See internal/reaper for the protocol.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/tandem-harness/tandem/internal/reaper"
+)
+
+// `tandem reaper` (hidden) is Tandem's stand-in for testcontainers' Ryuk:
+// when every test process of a session is gone, however it ended, it removes
+// the session's containers, networks and volumes. `tandem setup` builds the
+// executable into tandem.local/testcontainers/ryuk:0.14.0 and tags it
+// testcontainers/ryuk:0.14.0, the image testcontainers-go starts as its reaper
+// (internal/docker.Configure turns the reaper on when that image exists). See
+// internal/reaper for the protocol.
 //
 // Settings, from the environment (the names Ryuk uses; testcontainers passes
 // them on):
@@ -12,36 +29,25 @@
 //	RYUK_CONNECTION_TIMEOUT    exit when no client connected within this (default 1m)
 //	RYUK_RECONNECTION_TIMEOUT  wait this long after the last client left (default 5s)
 //	RYUK_VERBOSE               true: say every connection and removal
-package main
-
-import (
-	"context"
-	"errors"
-	"fmt"
-	"log"
-	"net"
-	"os"
-	"os/signal"
-	"strconv"
-	"syscall"
-	"time"
-
-	"github.com/tandem-harness/tandem/internal/reaper"
-)
-
-func main() {
-	os.Exit(run())
+func runReaper(ctx context.Context, args []string, stdout, _ io.Writer) error {
+	if len(args) > 0 {
+		return usageError{fmt.Errorf("tandem reaper takes no arguments, only RYUK_* environment variables")}
+	}
+	if code := serveReaper(ctx, stdout); code != 0 {
+		return exitError{code}
+	}
+	return nil
 }
 
-func run() int {
-	logger := log.New(os.Stdout, "", log.LstdFlags|log.Lmicroseconds)
-	port := env("RYUK_PORT", "8080")
+func serveReaper(ctx context.Context, stdout io.Writer) int {
+	logger := log.New(stdout, "", log.LstdFlags|log.Lmicroseconds)
+	port := ryukSetting("RYUK_PORT", "8080")
 	if _, err := strconv.ParseUint(port, 10, 16); err != nil {
 		logger.Printf("RYUK_PORT=%q is not a port number", port)
 		return 2
 	}
-	connTimeout, err1 := duration("RYUK_CONNECTION_TIMEOUT", reaper.DefaultConnectionTimeout)
-	reconnTimeout, err2 := duration("RYUK_RECONNECTION_TIMEOUT", reaper.DefaultReconnectionTimeout)
+	connTimeout, err1 := ryukDuration("RYUK_CONNECTION_TIMEOUT", reaper.DefaultConnectionTimeout)
+	reconnTimeout, err2 := ryukDuration("RYUK_RECONNECTION_TIMEOUT", reaper.DefaultReconnectionTimeout)
 	if err := errors.Join(err1, err2); err != nil {
 		logger.Print(err)
 		return 2
@@ -67,8 +73,6 @@ func run() int {
 	if verbose {
 		opts = append(opts, reaper.WithLog(logger.Printf))
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	removed, err := reaper.New(engine, opts...).Serve(ctx, ln)
 	switch {
 	case errors.Is(err, reaper.ErrNoClient):
@@ -85,14 +89,14 @@ func run() int {
 	return 0
 }
 
-func env(name, def string) string {
+func ryukSetting(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
 	}
 	return def
 }
 
-func duration(name string, def time.Duration) (time.Duration, error) {
+func ryukDuration(name string, def time.Duration) (time.Duration, error) {
 	v := os.Getenv(name)
 	if v == "" {
 		return def, nil
