@@ -40,6 +40,7 @@ func commands() []command {
 		{name: "diff", summary: "parallel run: compare a candidate image with the released one on the same traffic", run: runDiff},
 		{name: "canary", summary: "canary comparison: judge a candidate against the released one under identical load", run: runCanary},
 		{name: "report", summary: "render the release report (report.html, summary.md) again from a verify run's results", run: runReport},
+		{name: "init", summary: "write a commented tandem.yaml for this repository from its Compose file", run: runInit},
 		{name: "setup", summary: "prepare this machine: Docker engine, Pact FFI library, Tandem's images (idempotent)", run: runSetup},
 		{name: "reaper", summary: "testcontainers' reaper (Ryuk protocol), what Tandem's reaper image runs", run: runReaper, hidden: true},
 		{name: "toxiproxy", summary: "Toxiproxy's server, what Tandem's toxiproxy image runs", run: runToxiproxy, hidden: true},
