@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 	"strings"
+
+	"github.com/tandem-harness/tandem/harness/system"
 )
 
 // composeFiles are a system's Compose files, in the order they merge.
@@ -46,4 +48,21 @@ func (f *flagSet) composeFiles(def, usage string) *composeFiles {
 	}
 	f.Var(&composeFilesFlag{files: files}, "f", usage+"; repeat -f to merge several, each overriding the ones before, as docker compose does")
 	return files
+}
+
+// profiles defines the repeatable --profile flag of a command that loads a
+// system. Without it, COMPOSE_PROFILES names the profiles, as for docker
+// compose.
+func (f *flagSet) profiles() *stringList {
+	var p stringList
+	f.Var(&p, "profile", "enable the services of this Compose `profile` (repeatable; default: $COMPOSE_PROFILES)")
+	return &p
+}
+
+// loadOptions are the options of system.LoadWith for the --profile flags.
+func loadOptions(profiles []string) []system.LoadOption {
+	if len(profiles) == 0 {
+		return nil // COMPOSE_PROFILES
+	}
+	return []system.LoadOption{system.WithProfiles(profiles...)}
 }

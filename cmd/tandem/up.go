@@ -12,7 +12,7 @@ import (
 )
 
 func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
-	fs := newFlags("up", "-f FILE [--service NAME]... [--out DIR]",
+	fs := newFlags("up", "-f FILE [--service NAME]... [--profile NAME]... [--out DIR]",
 		"Start a system in containers, print its endpoints, and stay up until Ctrl-C; then remove everything.\n"+
 			"A service that exits while up (not a one-shot that others wait for) ends the run with its exit code and last log lines.", stderr)
 	fs.footer = "Environment:\n" +
@@ -25,13 +25,14 @@ func runUp(ctx context.Context, args []string, stdout, stderr io.Writer) (err er
 	runID := fs.String("run-id", "", "the run `id` (default: the time and random bits); labels every resource")
 	var services stringList
 	fs.Var(&services, "service", "start only this `service` and what it depends on (repeatable)")
+	profiles := fs.profiles()
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := fs.NoArgs(); err != nil {
 		return err
 	}
-	sys, err := system.Load(ctx, *file...)
+	sys, err := system.LoadWith(ctx, *file, loadOptions(*profiles)...)
 	if err != nil {
 		return err
 	}

@@ -11,7 +11,7 @@ import (
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := verify.DefaultConfig()
-	fs := newFlags("verify", "[-f FILE] [--contracts DIR] [--out DIR] [--suites contracts,e2e]",
+	fs := newFlags("verify", "[-f FILE] [--profile NAME]... [--contracts DIR] [--out DIR] [--suites contracts,e2e]",
 		"Verify a system: run its consumers' pact tests, publish their pacts to the contract store,\n"+
 			"then run the Ginkgo suites (provider verification per interaction, end-to-end journeys).\n"+
 			"Writes OUT/junit.xml, OUT/summary.json and per-service logs under OUT/runs; exits 1 when anything failed.", stderr)
@@ -22,6 +22,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"  TANDEM_KEEP=1             keep a failed environment for inspection (remove it with tandem down)\n" +
 		"  TANDEM_DEBUG=1            show testcontainers' own logging and the reaper decision"
 	files := fs.composeFiles(cfg.System, "the system's Compose `file`")
+	profiles := fs.profiles()
 	fs.StringVar(&cfg.Contracts, "contracts", cfg.Contracts, "the contract store `folder`")
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")
 	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on (default: each consumer's main branch)")
@@ -35,6 +36,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	cfg.Suites = strings.Split(*suites, ",")
 	cfg.System = system.JoinFiles(*files)
+	cfg.Profiles = *profiles
 	cfg.Stdout = stdout
 	sum, err := verify.Run(ctx, cfg)
 	if err != nil {

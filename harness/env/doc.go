@@ -19,6 +19,12 @@
 // container exits first, fails the start with what was probed, the last
 // answer or the exit code, and its last log lines.
 //
+// Bind-mounted files and folders, secrets and configs are copied into a
+// container before it starts. Named and anonymous volumes, and the VOLUMEs of
+// an image, are volumes of the run (VolumeName), labelled like its containers
+// and network and with testcontainers' session, so that Stop, `tandem down`
+// and the reaper after a SIGKILL remove them; they outlive StopService.
+//
 // From the moment it is ready, a service that exits when nothing asked it to
 // is reported: Exited is closed, Err says which service, its exit code and
 // last log lines (*ExitedError), a start under way ends with it, and Wait

@@ -136,6 +136,10 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 		e.failed = true
 		return e, e.startError(ctx, err)
 	}
+	if err := e.createVolumes(ctx); err != nil {
+		e.failed = true
+		return e, e.startError(ctx, err)
+	}
 	// A service that exits once ready ends the start, and later Wait.
 	e.watchExits(cancel)
 	if o.sequential {

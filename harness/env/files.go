@@ -17,8 +17,9 @@ import (
 	"github.com/tandem-harness/tandem/harness/system"
 )
 
-// copyFilesHook copies a service's bind-mounted files and folders into its
-// container after it is created and before it starts, as the mount would
+// copyFilesHook copies a service's bind-mounted files and folders, then its
+// secrets and configs (contents.go), into its container after it is created
+// and before it starts; files and folders as the mount would
 // show them: a folder as its whole tree, every file, folder and symbolic link
 // with its mode and owner. (testcontainers' own copy puts a folder beside its
 // target, under the host folder's name, and gives every entry mode 0644.)
@@ -37,7 +38,7 @@ func (e *Env) copyFilesHook(svc *system.Service) testcontainers.ContainerHook {
 				return fmt.Errorf("copy %s into %s at %s: %w", f.Source, svc.Name, f.Target, err)
 			}
 		}
-		return nil
+		return e.copyContents(ctx, svc, c.GetContainerID())
 	}
 }
 

@@ -83,6 +83,11 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 	if err != nil {
 		return fmt.Errorf("start %s: %w", svc.Name, err)
 	}
+	mounts, err := e.serviceMounts(ctx, svc)
+	if err != nil {
+		lf.Close()
+		return fmt.Errorf("start %s: %w", svc.Name, err)
+	}
 	env := map[string]string{}
 	for k, v := range svc.Environment {
 		env[k] = v
@@ -112,6 +117,7 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 			hc.PortBindings[port] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: hostPort(svc, p)}}
 		}
 		applyHostConfig(svc, hc)
+		hc.Mounts = append(hc.Mounts, mounts...) // volumes.go
 	}
 	req.ConfigModifier = func(c *container.Config) { applyConfig(svc, c) }
 	if svc.Build != nil {

@@ -16,7 +16,10 @@
 //	      proxy: true   # a toxiproxy in front of it, for fault injection
 //
 // Load validates the files and returns errors that name the file and line, the
-// service and the field at fault. Where a list of files travels as one string
+// service and the field at fault. ComposeFields says, field by field, what
+// Tandem honours, ignores and refuses. Services with profiles are loaded only
+// when one of their profiles is enabled: by COMPOSE_PROFILES, as with docker
+// compose, or by LoadWith and WithProfiles. Where a list of files travels as one string
 // (an environment variable), SplitFiles and JoinFiles read and write it as
 // docker compose reads COMPOSE_FILE.
 package system

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -23,9 +24,22 @@ import (
 // that names one. Variables are interpolated from the process environment and
 // a .env file beside the first file, as docker compose does.
 //
+// Services with profiles start only when one of their profiles is enabled;
+// the enabled profiles come from COMPOSE_PROFILES, as with docker compose
+// (LoadWith and WithProfiles name them instead).
+//
 // Errors name the file (and the line, where one can be found) that sets the
 // value at fault, the service and the field.
 func Load(ctx context.Context, paths ...string) (*System, error) {
+	return LoadWith(ctx, paths)
+}
+
+// LoadWith is Load with options, such as WithProfiles.
+func LoadWith(ctx context.Context, paths []string, options ...LoadOption) (*System, error) {
+	var o loadOptions
+	for _, opt := range options {
+		opt(&o)
+	}
 	if len(paths) == 0 {
 		return nil, errors.New("load system: no Compose file given; pass one with -f")
 	}
@@ -45,6 +59,10 @@ func Load(ctx context.Context, paths ...string) (*System, error) {
 		cli.WithOsEnv,
 		cli.WithDotEnv,
 		cli.WithResolvedPaths(true),
+		// Every service loads and is checked; the enabled profiles are
+		// applied below, so that a dependency on a service whose profile is
+		// not enabled can be explained.
+		cli.WithProfiles([]string{"*"}),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("load system %s: %w", src, err)
@@ -53,32 +71,45 @@ func Load(ctx context.Context, paths ...string) (*System, error) {
 	if err != nil {
 		return nil, src.composeProblem(err)
 	}
+	active, err := activeProfiles(src, o, project)
+	if err != nil {
+		return nil, err
+	}
 	sys := &System{Name: project.Name, File: src.abs[0], Files: src.abs, Services: map[string]*Service{}}
 	var errs []error
+	var services []*Service
 	for _, name := range project.ServiceNames() {
 		sc := project.Services[name]
+		if !sc.HasProfile(active) {
+			continue // its profiles are not enabled
+		}
 		if refusals := refuseUnsupported(sc); len(refusals) > 0 {
 			for _, err := range refusals {
 				errs = append(errs, fmt.Errorf("%s: service %q: %w", src.field(name, err.Error()), name, err))
 			}
 			continue
 		}
-		svc, err := convert(sc)
+		svc, err := convert(project, sc)
+		if err == nil {
+			err = enabledDependencies(project, sc, svc, active)
+		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: service %q: %w", src.field(name, err.Error()), name, err))
 			continue
 		}
 		sys.Services[name] = svc
+		services = append(services, svc)
 	}
-	if len(project.DisabledServices) > 0 {
-		// Profiles are not supported: say so rather than silently dropping services.
-		for name := range project.DisabledServices {
-			errs = append(errs, fmt.Errorf("%s: service %q: profiles: not supported by Tandem; remove the profiles field", src.field(name, "profiles"), name))
-		}
-	}
+	vols, verrs := declaredVolumes(src, project, services)
+	sys.Volumes = vols
+	errs = append(errs, verrs...)
 	errs = append(errs, hostPortClashes(src, sys)...)
 	if len(sys.Services) == 0 && len(errs) == 0 {
-		errs = append(errs, fmt.Errorf("%s: services: the file defines no service", src))
+		if len(project.Services) > 0 {
+			errs = append(errs, fmt.Errorf("%s: services: every service has profiles, and none of them is enabled; enable one with --profile NAME (or COMPOSE_PROFILES)", src))
+		} else {
+			errs = append(errs, fmt.Errorf("%s: services: the file defines no service", src))
+		}
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -86,7 +117,25 @@ func Load(ctx context.Context, paths ...string) (*System, error) {
 	return sys, nil
 }
 
-func convert(sc types.ServiceConfig) (*Service, error) {
+// enabledDependencies drops the optional dependencies (required: false) on
+// services whose profiles are not enabled, as docker compose does, and
+// refuses the required ones.
+func enabledDependencies(project *types.Project, sc types.ServiceConfig, svc *Service, active []string) error {
+	for _, dep := range slices.Sorted(maps.Keys(sc.DependsOn)) {
+		target, ok := project.Services[dep]
+		if !ok || target.HasProfile(active) {
+			continue
+		}
+		if !sc.DependsOn[dep].Required {
+			delete(svc.DependsOn, dep)
+			continue
+		}
+		return disabledDependency(sc.Name, dep, target.Profiles)
+	}
+	return nil
+}
+
+func convert(project *types.Project, sc types.ServiceConfig) (*Service, error) {
 	svc := &Service{
 		Name:        sc.Name,
 		Image:       sc.Image,
@@ -148,15 +197,6 @@ func convert(sc types.ServiceConfig) (*Service, error) {
 			svc.Aliases = append(svc.Aliases, n.Aliases...)
 		}
 	}
-	for i, v := range sc.Volumes {
-		if v.Type != types.VolumeTypeBind {
-			return nil, fmt.Errorf("volumes[%d]: %s mounts are not supported; environments are disposable, so bind-mount seed files instead (./seed.sql:/path/in/container)", i, v.Type)
-		}
-		if _, err := os.Stat(v.Source); err != nil {
-			return nil, fmt.Errorf("volumes[%d]: %s does not exist; fix the path (relative paths start at the Compose file's folder)", i, v.Source)
-		}
-		svc.Files = append(svc.Files, File{Source: v.Source, Target: v.Target})
-	}
 	if hc := sc.HealthCheck; hc != nil && !hc.Disable && len(hc.Test) > 0 && hc.Test[0] != "NONE" {
 		svc.Healthcheck = &Healthcheck{
 			Test:        hc.Test,
@@ -174,6 +214,12 @@ func convert(sc types.ServiceConfig) (*Service, error) {
 		return nil, err
 	}
 	svc.Container = c
+	if err := serviceVolumes(sc, svc); err != nil {
+		return nil, err
+	}
+	if err := serviceContents(project, sc, svc); err != nil {
+		return nil, err
+	}
 	t, err := decodeTandem(sc.Extensions[Extension])
 	if err != nil {
 		return nil, err

@@ -79,7 +79,7 @@ func TestLoadErrorsNameFileServiceAndField(t *testing.T) {
 		{"bad-tandem.yaml", []string{"bad-tandem.yaml", `service "api"`, `x-tandem: unknown field "htp"`}},
 		{"bad-ready-path.yaml", []string{`service "api"`, "x-tandem.ready.http", "leading slash"}},
 		{"bad-timeout.yaml", []string{`service "api"`, "x-tandem.ready.timeout", `"soon"`}},
-		{"named-volume.yaml", []string{`service "db"`, "volumes[0]", "bind-mount"}},
+		{"external-volume.yaml", []string{"external-volume.yaml:7", "volumes.data.external: not supported by Tandem", `service "db"`, "remove external: true"}},
 		{"syntax.yaml", []string{"syntax.yaml", "line 3"}},
 		{"probe-without-port.yaml", []string{`service "api"`, "x-tandem.ready", "needs a port"}},
 		{"missing.yaml", []string{"missing.yaml does not exist", "-f"}},

@@ -46,7 +46,12 @@ func (src *sources) named(msg string) (int, string) {
 // by the rest of the message (": ..."). Without a file that defines the
 // service, it names every file.
 func (src *sources) field(service, path string) string {
-	keys := append([]string{"services", service}, fieldPath(path)...)
+	return src.key(append([]string{"services", service}, fieldPath(path)...)...)
+}
+
+// key says where the field at keys (at least two: "volumes", "data", …) is
+// set, as field does for a service's.
+func (src *sources) key(keys ...string) string {
 	best, bestDepth, bestLine := -1, 2, 0
 	for i := range src.abs {
 		if depth, line := src.find(i, keys); depth >= bestDepth {

@@ -19,6 +19,10 @@ type System struct {
 	Files []string
 	// Services by name.
 	Services map[string]*Service
+	// Volumes are the named volumes of the top-level volumes that services
+	// mount, by name. An environment creates each per run and removes it
+	// with the run.
+	Volumes map[string]Volume
 }
 
 // Service is one service of a system, reduced to what Tandem needs to run it.
@@ -43,6 +47,11 @@ type Service struct {
 	// Files are bind-mounted host files or folders, copied into the container
 	// before it starts (seed data, configuration).
 	Files []File
+	// Mounts are the named and anonymous volumes mounted into the container.
+	Mounts []Mount
+	// Secrets and Configs are the files the container gets from the Compose
+	// file's secrets and configs, copied in before it starts.
+	Secrets, Configs []Content
 	// Container holds user, working_dir, tmpfs, extra_hosts, init, the stop
 	// signal and grace period, and the memory and CPU limits.
 	Container Container
@@ -166,7 +175,7 @@ func (s *System) Subset(names ...string) (*System, error) {
 			return nil, err
 		}
 	}
-	sub := &System{Name: s.Name, File: s.File, Files: s.Files, Services: map[string]*Service{}}
+	sub := &System{Name: s.Name, File: s.File, Files: s.Files, Services: map[string]*Service{}, Volumes: s.Volumes}
 	for n := range keep {
 		sub.Services[n] = s.Services[n]
 	}
@@ -190,7 +199,7 @@ func (s *System) WithImage(service, image string) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &System{Name: s.Name, File: s.File, Files: s.Files, Services: make(map[string]*Service, len(s.Services))}
+	c := &System{Name: s.Name, File: s.File, Files: s.Files, Services: make(map[string]*Service, len(s.Services)), Volumes: s.Volumes}
 	for n, svc := range s.Services {
 		c.Services[n] = svc
 	}

@@ -46,6 +46,10 @@ type Config struct {
 	// Environment is where can-i-deploy asks whether the system's service
 	// versions can go.
 	Environment string
+	// Profiles are the Compose profiles to enable; the suites get them in
+	// $COMPOSE_PROFILES. Empty: those of $COMPOSE_PROFILES, as for docker
+	// compose.
+	Profiles []string
 	// LabelFilter runs only the specs it selects (Ginkgo's --label-filter).
 	LabelFilter string
 	// ReportURL is where CI publishes the output folder: the links of
@@ -144,7 +148,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 	cli.Close()
-	sys, err = system.Load(ctx, sysFiles...)
+	var loadOpts []system.LoadOption
+	if len(cfg.Profiles) > 0 {
+		loadOpts = append(loadOpts, system.WithProfiles(cfg.Profiles...))
+	}
+	sys, err = system.LoadWith(ctx, sysFiles, loadOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -403,6 +411,9 @@ func goCommand(ctx context.Context, cfg Config, args ...string) *exec.Cmd {
 func setup(cmd *exec.Cmd, cfg Config) {
 	cmd.Dir = cfg.Root
 	cmd.Env = append(append(os.Environ(), "PACT_DO_NOT_TRACK=true"), pactEnv(cfg.Root)...)
+	if len(cfg.Profiles) > 0 { // the suites load the system with the same services
+		cmd.Env = append(cmd.Env, system.ProfilesVariable+"="+strings.Join(cfg.Profiles, ","))
+	}
 	// Its own process group, interrupted as a whole on cancellation, as Ctrl-C
 	// in a terminal does: `go tool` passes a signal on to ginkgo, but ginkgo
 	// does not pass it on to the test processes, which must clean up.

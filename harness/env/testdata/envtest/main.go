@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -50,10 +51,24 @@ func main() {
 		io.WriteString(w, strconv.FormatInt(begin.UnixMilli(), 10))
 	})
 	mux.HandleFunc("/file", func(w http.ResponseWriter, r *http.Request) {
-		b, err := os.ReadFile(r.URL.Query().Get("path"))
+		p := r.URL.Query().Get("path")
+		if r.Method == http.MethodPut { // write the body to the file
+			b, _ := io.ReadAll(r.Body)
+			if err := os.WriteFile(p, b, 0o644); err != nil {
+				http.Error(w, err.Error(), http.StatusInternalServerError)
+			}
+			return
+		}
+		b, err := os.ReadFile(p)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusNotFound)
 			return
+		}
+		if fi, err := os.Stat(p); err == nil { // the file's mode and owner, as headers
+			w.Header().Set("X-Mode", strconv.FormatUint(uint64(fi.Mode().Perm()), 8))
+			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+				w.Header().Set("X-Owner", fmt.Sprintf("%d:%d", st.Uid, st.Gid))
+			}
 		}
 		w.Write(b)
 	})
