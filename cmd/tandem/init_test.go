@@ -44,3 +44,34 @@ func TestInitWritesAFileThatLoads(t *testing.T) {
 		t.Errorf("init in a folder without a Compose file: exit %d, stderr %q", code, stderr.String())
 	}
 }
+
+// TestVerifyReadsTheProjectFile: tandem verify -C DIR reads DIR/tandem.yaml
+// and stops, before it starts anything, at a mistake in it (file, line,
+// field) or at what it does not run yet (refused by name, not dropped).
+func TestVerifyReadsTheProjectFile(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "compose.yaml"), []byte("services: {api: {image: team/api:1.0}}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct{ file, want string }{
+		{"consumers:\n  - name: web\n", "tandem.yaml:2: consumers[0].command: required"},
+		{"suites:\n  - name: smoke\n    command: ./smoke.sh\n    junit: out/smoke.xml\n", "line 1: suites: tandem verify does not run the suites of a tandem.yaml yet"},
+	}
+	for _, c := range cases {
+		if err := os.WriteFile(filepath.Join(dir, project.FileName), []byte(c.file), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"verify", "-C", dir, "--out", filepath.Join(dir, "out")}, &stdout, &stderr)
+		if code != 1 || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("verify with\n%s: exit %d, stderr %q; want 1 and %q", c.file, code, stderr.String(), c.want)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
+			t.Errorf("verify wrote %s/out before it refused the file", dir)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"verify", "-C", t.TempDir()}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "has no tandem.yaml; write one with tandem init") {
+		t.Errorf("verify -C a folder without tandem.yaml: exit %d, stderr %q", code, stderr.String())
+	}
+}

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"io"
 	"strings"
 
@@ -27,6 +29,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")
 	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on (default: each consumer's main branch)")
 	fs.StringVar(&cfg.Environment, "environment", cfg.Environment, "the `environment` can-i-deploy checks the system's versions against")
+	chdir := fs.String("C", ".", "the `folder` whose tandem.yaml says what to verify (its system, profiles, contract store, consumers and environment; flags given win)")
 	suites := fs.String("suites", strings.Join(cfg.Suites, ","), "comma-separated `suites` under suites/ to run, in order")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -38,6 +41,15 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfg.System = system.JoinFiles(*files)
 	cfg.Profiles = *profiles
 	cfg.Stdout = stdout
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	file, err := applyProject(*chdir, set, &cfg)
+	if err != nil {
+		return err
+	}
+	if file != "" {
+		fmt.Fprintf(stdout, "tandem verify: reading %s\n", file)
+	}
 	sum, err := verify.Run(ctx, cfg)
 	if err != nil {
 		return err

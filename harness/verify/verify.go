@@ -50,6 +50,11 @@ type Config struct {
 	// $COMPOSE_PROFILES. Empty: those of $COMPOSE_PROFILES, as for docker
 	// compose.
 	Profiles []string
+	// Consumers write pacts with commands of their own (tandem.yaml's
+	// consumers). Empty: the Go tests named TestPact… in the system's
+	// folder and below write them, each published under the consumer
+	// service's image tag.
+	Consumers []Consumer
 	// LabelFilter runs only the specs it selects (Ginkgo's --label-filter).
 	LabelFilter string
 	// ReportURL is where CI publishes the output folder: the links of
@@ -159,10 +164,16 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 
 	pactDir := filepath.Join(out, "pacts")
 	step := sum.step(p, "consumer pacts", func() (string, error) {
+		if len(cfg.Consumers) > 0 {
+			return commandPacts(ctx, cfg, tools, pactDir)
+		}
 		return consumerPacts(ctx, cfg, tools, filepath.Dir(sys.File), pactDir)
 	})
 	if step.Passed {
 		sum.step(p, "publish pacts", func() (string, error) {
+			if len(cfg.Consumers) > 0 {
+				return publishConsumers(ctx, cfg, sys, store, pactDir)
+			}
 			return publish(sys, store, cfg.Branch, pactDir)
 		})
 	}
