@@ -6,7 +6,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/project"
 	"github.com/tandem-harness/tandem/harness/system"
-	"github.com/tandem-harness/tandem/harness/verify"
+	"github.com/tandem-harness/tandem/cmd/tandem/internal/verify"
 )
 
 // applyProject reads dir's tandem.yaml, when it has one, into cfg: what the

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/tandem-harness/tandem/harness/system"
-	"github.com/tandem-harness/tandem/harness/verify"
+	"github.com/tandem-harness/tandem/cmd/tandem/internal/verify"
 )
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -31,7 +31,7 @@ const (
 )
 
 // RunSummary is what summary.json says about a verification run (written by
-// harness/verify).
+// cmd/tandem/internal/verify).
 type RunSummary struct {
 	Passed    bool              `json:"passed"`
 	StartedAt time.Time         `json:"startedAt"`

@@ -11,7 +11,7 @@ import (
 // ForceFailEnv registers a journey that fails on purpose, through the gateway
 // and the catalog. Only the harness's own tests set it, to check that the
 // release report follows a failed journey's requests through the services'
-// logs (harness/verify). Without it the journey does not exist.
+// logs (cmd/tandem/internal/verify). Without it the journey does not exist.
 const ForceFailEnv = "TANDEM_E2E_FORCE_FAIL"
 
 var _ = func() bool {
