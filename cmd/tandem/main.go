@@ -37,6 +37,7 @@ func commands() []command {
 		{"contracts", "publish, verify and deploy contracts: publish, list, verify, record-deployment, can-i-deploy", runContracts},
 		{"diff", "parallel run: compare a candidate image with the released one on the same traffic", runDiff},
 		{"canary", "canary comparison: judge a candidate against the released one under identical load", runCanary},
+		{"broker", "serve the contract store over the Pact Broker HTTP API (pact CLI, pact verifier, pact-js)", runBroker},
 		{"report", "render the release report (report.html, summary.md) again from a verify run's results", runReport},
 	}
 }
