@@ -91,8 +91,20 @@ func (b *testBroker) pact(t *testing.T, args ...string) (string, int) {
 
 func (b *testBroker) pactAs(t *testing.T, credential string, args ...string) (string, int) {
 	t.Helper()
+	return b.pactWith(t, []string{credential}, args...)
+}
+
+// pactWith runs the pact CLI with credentials (NAME=value) in its environment.
+func (b *testBroker) pactWith(t *testing.T, credentials []string, args ...string) (string, int) {
+	t.Helper()
 	cmd := exec.Command(pactCLI(t), args...)
-	cmd.Env = toolEnv(credential, "PACT_BROKER_BASE_URL="+b.URL)
+	var creds []string
+	for _, c := range credentials {
+		if c != "" {
+			creds = append(creds, c)
+		}
+	}
+	cmd.Env = toolEnv(append(creds, "PACT_BROKER_BASE_URL="+b.URL)...)
 	out, err := cmd.CombinedOutput()
 	code := 0
 	if ee, ok := err.(*exec.ExitError); ok {
@@ -133,3 +145,12 @@ func provider(t *testing.T, withTotal bool) string {
 }
 
 func testdata(name string) string { return filepath.Join("testdata", name) }
+
+func (b *testBroker) mustPactWith(t *testing.T, credentials []string, args ...string) string {
+	t.Helper()
+	out, code := b.pactWith(t, credentials, args...)
+	if code != 0 {
+		t.Fatalf("pact %s: exit %d\n%s\nbroker log:\n%s", strings.Join(args, " "), code, out, b.Log)
+	}
+	return out
+}
