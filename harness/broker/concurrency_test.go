@@ -105,17 +105,33 @@ func TestConcurrentPublishesAllLand(t *testing.T) {
 	}
 }
 
-// buildTandem builds the tandem binary into a temporary folder.
+var (
+	tandemOnce sync.Once
+	tandemBin  string
+	tandemErr  error
+)
+
+// buildTandem builds the tandem binary once per test run.
 func buildTandem(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "tandem")
-	cmd := exec.Command("go", "build", "-o", bin, "./cmd/tandem")
-	cmd.Dir = repoRoot
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("build tandem: %v\n%s", err, out)
+	tandemOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "tandem-broker-test-")
+		if err != nil {
+			tandemErr = err
+			return
+		}
+		tandemBin = filepath.Join(dir, "tandem")
+		cmd := exec.Command("go", "build", "-o", tandemBin, "./cmd/tandem")
+		cmd.Dir = repoRoot
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			tandemErr = fmt.Errorf("build tandem: %v\n%s", err, out)
+		}
+	})
+	if tandemErr != nil {
+		t.Fatal(tandemErr)
 	}
-	return bin
+	return tandemBin
 }
 
 // A broker killed with SIGKILL while publications stream in loses none it
