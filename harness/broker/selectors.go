@@ -132,16 +132,22 @@ func (s *Server) forVerification(r *request) (reply, error) {
 	}
 	picked := map[string]*pickedPact{}
 	var order []string
+	// The list is deduplicated by content, as the broker's is: one
+	// verification of a content is recorded for every version that has it.
+	key := func(e contract.Entry) string { return e.Consumer + "\x00" + e.SHA }
 	pick := func(e contract.Entry, why string, wip bool) {
-		if p, ok := picked[e.Path]; ok {
+		if p, ok := picked[key(e)]; ok {
 			if !slices.Contains(p.why, why) {
 				p.why = append(p.why, why)
 			}
+			if e.Version.PublishedAt.After(p.entry.Version.PublishedAt) {
+				p.entry = e
+			}
 			return
 		}
-		picked[e.Path] = &pickedPact{entry: e, why: []string{why}, wip: wip,
+		picked[key(e)] = &pickedPact{entry: e, why: []string{why}, wip: wip,
 			pending: req.IncludePendingStatus && pendingRule(e.SHA)}
-		order = append(order, e.Path)
+		order = append(order, key(e))
 	}
 	for _, sel := range sels {
 		es, err := s.selectEntries(mine, sel, req.ProviderVersionBranch)
@@ -158,16 +164,16 @@ func (s *Server) forVerification(r *request) (reply, error) {
 			return reply{}, err
 		}
 		for _, e := range latestBy(mine, func(e contract.Entry) string { return e.Consumer + "\x00" + e.Version.Branch }, nil) {
-			if _, ok := picked[e.Path]; ok || e.Version.Branch == "" || !pendingRule(e.SHA) || e.Version.PublishedAt.Before(since) {
+			if _, ok := picked[key(e)]; ok || e.Version.Branch == "" || !pendingRule(e.SHA) || e.Version.PublishedAt.Before(since) {
 				continue
 			}
 			pick(e, "work in progress since "+since.Format("2006-01-02"), true)
-			picked[e.Path].pending = true
+			picked[key(e)].pending = true
 		}
 	}
 	pacts := []any{}
-	for _, path := range order {
-		p := picked[path]
+	for _, k := range order {
+		p := picked[k]
 		e := p.entry
 		notices := []any{map[string]any{"when": "before_verification",
 			"text": fmt.Sprintf("The pact at %s is being verified because it matches the following configured selection criterion: %s",

@@ -1,6 +1,7 @@
 package broker
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -94,10 +95,20 @@ func notFound(format string, a ...any) error {
 
 type handler func(r *request) (reply, error)
 
+// accessKey carries a request's access from ServeHTTP to its handler.
+type accessKey struct{}
+
 // handle registers h for "METHOD /path"; write handlers need write access
 // and run one at a time.
 func (s *Server) handle(pattern string, write bool, h handler) {
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, hr *http.Request) {
+		// Whether a request writes is the resource's to say, not its
+		// method's: pacts for verification are a POST that only reads.
+		if acc, _ := hr.Context().Value(accessKey{}).(access); write && acc != readWrite {
+			writeJSON(w, http.StatusForbidden, map[string]any{"error": map[string]any{
+				"message": "these credentials may only read; " + hr.Method + " " + hr.URL.Path + " writes: use the write token or a basic auth user"}})
+			return
+		}
 		if write {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -151,7 +162,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"access", [...]string{"none", "read", "write"}[acc], "duration", time.Since(start).Round(time.Microsecond))
 	}()
-	reading := r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions
 	switch {
 	case !valid || acc == denied:
 		sw.Header().Set("WWW-Authenticate", `Bearer realm="tandem broker", Basic realm="tandem broker"`)
@@ -160,10 +170,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			msg = "the credentials sent are not valid for this broker: check the token or user:password the client sends"
 		}
 		writeJSON(sw, http.StatusUnauthorized, map[string]any{"error": map[string]any{"message": msg}})
-	case acc == readOnly && !reading:
-		writeJSON(sw, http.StatusForbidden, map[string]any{"error": map[string]any{"message": "these credentials may only read; " + r.Method + " needs the write token or a basic auth user"}})
 	default:
-		s.mux.ServeHTTP(sw, r)
+		s.mux.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), accessKey{}, acc)))
 	}
 }
 
