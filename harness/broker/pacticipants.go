@@ -26,7 +26,8 @@ func (s *Server) pacticipantRoutes() {
 func (s *Server) pacticipantBody(r *request, p contract.Pacticipant) map[string]any {
 	n := p.Name
 	body := map[string]any{
-		"name": n,
+		"name":        n,
+		"displayName": n,
 		"_links": map[string]any{
 			"self":              link(r.url("/pacticipants/%s", n)),
 			"pb:versions":       link(r.url("/pacticipants/%s/versions", n)),
@@ -36,8 +37,10 @@ func (s *Server) pacticipantBody(r *request, p contract.Pacticipant) map[string]
 			"pb:branch-version": templated(r.url("/pacticipants/%s", n) + "/branches/{branch}/versions/{version}"),
 		},
 	}
-	if p.MainBranch != "" {
-		body["mainBranch"] = p.MainBranch
+	// The branch the mainBranch selector picks: the one set, else the default.
+	body["mainBranch"] = p.MainBranch
+	if p.MainBranch == "" {
+		body["mainBranch"] = contract.DefaultMainBranch
 	}
 	return body
 }
@@ -65,8 +68,9 @@ func (s *Server) listPacticipants(r *request) (reply, error) {
 		items = append(items, s.pacticipantBody(r, p))
 	}
 	return reply{http.StatusOK, map[string]any{
-		"_embedded": map[string]any{"pacticipants": items},
-		"_links":    map[string]any{"self": link(r.url("/pacticipants"))},
+		"pacticipants": items, // as the broker's collection decorator, for older clients
+		"_embedded":    map[string]any{"pacticipants": items},
+		"_links":       map[string]any{"self": link(r.url("/pacticipants"))},
 	}}, nil
 }
 

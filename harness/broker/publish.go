@@ -123,7 +123,7 @@ func (s *Server) publishContracts(r *request) (reply, error) {
 	}
 	var logs []any
 	for _, n := range notices {
-		logs = append(logs, map[string]any{"level": "info", "message": n.(map[string]any)["text"]})
+		logs = append(logs, map[string]any{"level": "info", "message": n.(map[string]any)["text"], "deprecationWarning": "Replaced by notices"})
 	}
 	return reply{http.StatusOK, map[string]any{
 		"notices": notices,
