@@ -242,3 +242,39 @@ func TestSIGKILLMidPublishLosesNothingAcknowledged(t *testing.T) {
 	})
 	t.Logf("%d publications acknowledged before SIGKILL, %d pacts in the store, %d missing", count.Load(), len(entries), missing)
 }
+
+// Concurrent writes to one version (tags from parallel jobs) each land: the
+// broker orders its read-modify-writes.
+func TestConcurrentTagsOnOneVersionAllLand(t *testing.T) {
+	b := startBroker(t, defaultAuth())
+	b.mustPact(t, "broker", "publish", testdata("web-api.json"), "--consumer-app-version", "1.0", "--branch", "main")
+	const n = 50
+	var wg sync.WaitGroup
+	client := &http.Client{Timeout: time.Minute}
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			req, _ := http.NewRequestWithContext(t.Context(), http.MethodPut, fmt.Sprintf("%s/pacticipants/web/versions/1.0/tags/t%d", b.URL, i), strings.NewReader("{}"))
+			req.Header.Set("Authorization", "Bearer "+writeToken)
+			req.Header.Set("Content-Type", "application/json")
+			resp, err := client.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("tag t%d: status %d", i, resp.StatusCode)
+			}
+		}()
+	}
+	wg.Wait()
+	v, _, err := b.Store.LookupVersion("web", "1.0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(v.Tags) != n {
+		t.Errorf("web 1.0 has %d tags, want %d: %v", len(v.Tags), n, v.Tags)
+	}
+}
