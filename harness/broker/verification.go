@@ -157,7 +157,12 @@ func (s *Server) publishResults(r *request) (reply, error) {
 	for _, t := range results {
 		ir := contract.InteractionRecord{Description: firstOf(t.InteractionDescription, t.Description, t.InteractionID), Key: t.InteractionID, Passed: t.Success}
 		for _, m := range t.Mismatches {
-			ir.Problems = append(ir.Problems, strings.TrimSpace(m.Attribute+" "+m.Identifier+": "+m.Description))
+			// "$.path -> words", as the verifier writes it and redaction reads it.
+			problem := strings.TrimSpace(m.Attribute + ": " + m.Description)
+			if strings.HasPrefix(m.Identifier, "$") {
+				problem = m.Identifier + " -> " + m.Description
+			}
+			ir.Problems = append(ir.Problems, problem)
 		}
 		for _, x := range t.Exceptions {
 			ir.Problems = append(ir.Problems, x.Message)

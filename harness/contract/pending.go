@@ -2,10 +2,11 @@ package contract
 
 import (
 	"encoding/json"
-
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
@@ -48,13 +49,27 @@ func (s *Store) PendingRule(provider, branch string) (func(sha string) bool, err
 }
 
 // SaveVerification stores one verification record as it came (from a
-// verifier publishing results to `tandem broker`), with its provider version.
+// verifier publishing results to `tandem broker`), with its provider version,
+// its problems redacted as Record redacts them.
 func (s *Store) SaveVerification(rec VerificationRecord) error {
 	if !safeName.MatchString(rec.ProviderVersion) {
 		return fmt.Errorf("provider version %q: use letters, digits, '.', '_' and '-' only", rec.ProviderVersion)
 	}
 	if rec.VerifiedAt.IsZero() {
 		rec.VerifiedAt = s.Now().UTC()
+	}
+	// As Record does: the store never holds a secret the verifier quoted.
+	red := redact.Default()
+	ins := make([]InteractionRecord, len(rec.Interactions))
+	for i, in := range rec.Interactions {
+		in.Problems = slices.Clone(in.Problems)
+		for j, p := range in.Problems {
+			in.Problems[j] = verifierText(red, p)
+		}
+		ins[i] = in
+	}
+	if rec.Interactions != nil {
+		rec.Interactions = ins
 	}
 	var batch atomicfile.Batch
 	b, _ := json.MarshalIndent(rec, "", "  ")
