@@ -2,6 +2,7 @@ package broker_test
 
 import (
 	"context"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -15,7 +16,11 @@ func (b *testBroker) pactJSVerify(t *testing.T, providerURL, version, branch, se
 	if err != nil {
 		t.Fatal("the pact-js test needs node on the PATH (Node.js 20 or later)")
 	}
-	npmDir, err := filepath.Abs(filepath.Join(repoRoot, ".tandem", "npm"))
+	npmDir := os.Getenv("TANDEM_NPM_DIR")
+	if npmDir == "" {
+		npmDir = filepath.Join(repoRoot, ".tandem", "npm")
+	}
+	npmDir, err = filepath.Abs(npmDir)
 	if err != nil {
 		t.Fatal(err)
 	}
