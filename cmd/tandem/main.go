@@ -39,6 +39,7 @@ func commands() []command {
 		{name: "contracts", summary: "publish, verify and deploy contracts: publish, list, verify, record-deployment, can-i-deploy", run: runContracts},
 		{name: "diff", summary: "parallel run: compare a candidate image with the released one on the same traffic", run: runDiff},
 		{name: "canary", summary: "canary comparison: judge a candidate against the released one under identical load", run: runCanary},
+		{name: "broker", summary: "serve the contract store over the Pact Broker HTTP API (pact CLI, pact verifier, pact-js)", run: runBroker},
 		{name: "report", summary: "render the release report (report.html, summary.md) again from a verify run's results", run: runReport},
 		{name: "init", summary: "write a commented tandem.yaml for this repository from its Compose file", run: runInit},
 		{name: "setup", summary: "prepare this machine: Docker engine, Pact FFI library, Tandem's images (idempotent)", run: runSetup},

@@ -80,7 +80,7 @@ func TestUpRejectsBadSystemsWithShortErrorsAndLeavesNothing(t *testing.T) {
 }
 
 func TestHelpForEveryCommand(t *testing.T) {
-	for _, cmd := range []string{"up", "down", "verify"} {
+	for _, cmd := range []string{"up", "down", "verify", "broker"} {
 		t.Run(cmd, func(t *testing.T) {
 			code, _, stderr := tandem(t, cmd, "--help")
 			if code != 0 || !strings.Contains(stderr, "Usage: tandem "+cmd) {

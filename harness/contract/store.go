@@ -85,15 +85,42 @@ func (s *Store) Publish(consumer, version string, opts PublishOptions, files ...
 	if len(files) == 0 {
 		return nil, errors.New("publish: name at least one pact file")
 	}
-	var batch atomicfile.Batch
-	stores := 0 // pacts to store or replace
-	var results []Published
-	seen := map[string]string{}
+	pacts := make([]NamedPact, 0, len(files))
 	for _, f := range files {
 		p, err := ReadPact(f)
 		if err != nil {
 			return nil, err
 		}
+		pacts = append(pacts, NamedPact{Name: f, Pact: p})
+	}
+	return s.PublishPacts(consumer, version, opts, pacts...)
+}
+
+// NamedPact is a pact to publish and the name errors give it (its file, or
+// "the contract for PROVIDER" when it came over HTTP).
+type NamedPact struct {
+	Name string
+	*Pact
+}
+
+// PublishPacts is Publish for pacts already read: all are checked before
+// anything is written, and written in one batch.
+func (s *Store) PublishPacts(consumer, version string, opts PublishOptions, pacts ...NamedPact) ([]Published, error) {
+	if !safeName.MatchString(consumer) {
+		return nil, fmt.Errorf("consumer name %q: use letters, digits, '.', '_' and '-' only", consumer)
+	}
+	if !safeName.MatchString(version) {
+		return nil, fmt.Errorf("version %q: use letters, digits, '.', '_' and '-' only (a semantic version or a commit id)", version)
+	}
+	if len(pacts) == 0 {
+		return nil, errors.New("publish: name at least one pact")
+	}
+	var batch atomicfile.Batch
+	stores := 0 // pacts to store or replace
+	var results []Published
+	seen := map[string]string{}
+	for _, np := range pacts {
+		f, p := np.Name, np.Pact
 		if p.Consumer != consumer {
 			return nil, fmt.Errorf("%s: the pact's consumer is %q, not %q; publish it with --consumer %s", f, p.Consumer, consumer, p.Consumer)
 		}
