@@ -40,6 +40,11 @@ func applyProject(dir string, set map[string]bool, cfg *verify.Config) (string, 
 	if !set["environment"] {
 		cfg.Environment = p.CanIDeploy.Environment
 	}
+	if !set["suites"] {
+		// Tandem verifies the project's providers itself: nothing of its
+		// own repository is needed.
+		cfg.Suites, cfg.Providers = nil, p.Providers
+	}
 	for i, c := range p.Consumers {
 		dir := p.Dir
 		if c.Dir != "" {
@@ -62,7 +67,7 @@ func notYetRun(p *project.Project) string {
 	for _, f := range []struct {
 		field string
 		n     int
-	}{{"providers", len(p.Providers)}, {"suites", len(p.Suites)}, {"parallelRuns", len(p.ParallelRuns)}, {"canaries", len(p.Canaries)}} {
+	}{{"suites", len(p.Suites)}, {"parallelRuns", len(p.ParallelRuns)}, {"canaries", len(p.Canaries)}} {
 		if field, n := f.field, f.n; n > 0 {
 			return fmt.Sprintf("line %d: %s: tandem verify does not run the %s of a tandem.yaml yet (it runs this repository's suites: --suites); remove them for now",
 				p.Line(field), field, field)

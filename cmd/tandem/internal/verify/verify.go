@@ -38,8 +38,13 @@ type Config struct {
 	Contracts string
 	// Out is the output folder (JUnit XML, summary.json, logs).
 	Out string
-	// Suites are the suite folders under suites/ to run, in order.
+	// Suites are the suite folders under suites/ to run, in order. Empty:
+	// tandem verifies each provider's contracts itself (a project's
+	// tandem.yaml: nothing of Tandem's repository is needed).
 	Suites []string
+	// Providers are the services whose contracts are verified when Suites
+	// is empty; empty: every service a stored pact names as its provider.
+	Providers []string
 	// Branch is the branch consumer pacts are published on; empty: each
 	// consumer's main branch (see tandem contracts create-or-update-pacticipant).
 	Branch string
@@ -178,6 +183,28 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		})
 	}
 	if !sum.Steps[len(sum.Steps)-1].Passed {
+		return finish()
+	}
+	if len(cfg.Suites) == 0 {
+		st, err := contract.Open(store)
+		if err != nil {
+			return nil, err
+		}
+		providers, err := providersToVerify(cfg, sys, st)
+		if err != nil {
+			return nil, err
+		}
+		passed := true
+		for _, name := range providers {
+			passed = sum.step(p, "contracts "+name, func() (string, error) {
+				return verifyProvider(ctx, cfg, p, sys, st, out, name)
+			}).Passed && passed
+		}
+		if passed {
+			sum.step(p, "can-i-deploy", func() (string, error) {
+				return canIDeploy(sys, store, cfg.Environment, sum)
+			})
+		}
 		return finish()
 	}
 	suites := sum.step(p, "suites", func() (string, error) {

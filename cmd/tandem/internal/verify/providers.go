@@ -1,0 +1,120 @@
+package verify
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tandem-harness/tandem/harness/contract"
+	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/junit"
+	"github.com/tandem-harness/tandem/harness/system"
+	"github.com/tandem-harness/tandem/internal/progress"
+)
+
+// contractSelectors are Pact's recommended consumer version selectors: what
+// consumers have on their main branch (the change to be released) and what
+// is deployed (what a provider release must not break). The contracts suite
+// uses the same.
+var contractSelectors = []contract.Selector{{MainBranch: true}, {DeployedOrReleased: true}}
+
+// providersToVerify are cfg.Providers, or every service of the system that a
+// stored pact names as its provider.
+func providersToVerify(cfg Config, sys *system.System, store *contract.Store) ([]string, error) {
+	if len(cfg.Providers) > 0 {
+		return cfg.Providers, nil
+	}
+	entries, err := store.List()
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		if _, ok := sys.Services[e.Provider]; ok && !slices.Contains(names, e.Provider) {
+			names = append(names, e.Provider)
+		}
+	}
+	slices.Sort(names)
+	return names, nil
+}
+
+// verifyProvider is one provider's contract step, run by tandem itself
+// (no suite to compile): the provider starts with its dependencies, every
+// selected pact is verified with the Pact FFI, the outcome is recorded in
+// the store and written as OUT/junit/contracts-PROVIDER.xml. A failing
+// interaction fails the step, with its mismatch; a failing pending pact
+// does not (Pact's rule), and is named.
+func verifyProvider(ctx context.Context, cfg Config, p *progress.Writer, sys *system.System, store *contract.Store, out, provider string) (string, error) {
+	svc, err := sys.Service(provider)
+	if err != nil {
+		return "", err
+	}
+	pacts, err := store.Select(provider, contractSelectors, time.Time{})
+	if err != nil {
+		return "", err
+	}
+	if len(pacts) == 0 {
+		return "no pact selects it (mainBranch, deployedOrReleased)", nil
+	}
+	if err := contract.LoadVerifier(); err != nil {
+		return "", err
+	}
+	p.Status("starting %s to verify %d pact(s)", provider, len(pacts))
+	e, err := env.Start(ctx, sys, env.WithServices(provider), env.WithOutputDir(filepath.Join(out, "runs")),
+		env.WithEnv(provider, map[string]string{"PROVIDER_STATES": "true"}))
+	defer func() {
+		if err := e.Stop(context.WithoutCancel(ctx)); err != nil {
+			fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
+		}
+	}()
+	if err != nil {
+		return "", err
+	}
+	url, err := e.URL(provider)
+	if err != nil {
+		return "", err
+	}
+	states, messages := contract.Endpoints(url, svc)
+	p.Status("verifying %s %s against %d pact(s)", provider, svc.Version(), len(pacts))
+	v, err := contract.Verify(ctx, contract.VerifyRequest{
+		Provider: provider, ProviderVersion: svc.Version(),
+		BaseURL: url, StatesURL: states, MessagesURL: messages, Pacts: pacts,
+	})
+	if err != nil {
+		return "", err
+	}
+	branch, err := store.MainBranch(provider)
+	if err != nil {
+		return "", err
+	}
+	if err := store.Record(v, branch, pacts); err != nil {
+		return "", err
+	}
+	if err := junit.Write(filepath.Join(out, "junit", "contracts-"+provider+".xml"), v.JUnit()); err != nil {
+		return "", err
+	}
+	var verified, failed int
+	var failures, pending []string
+	for _, r := range v.Results {
+		switch {
+		case r.Passed:
+			verified++
+		case r.Pending:
+			pending = append(pending, fmt.Sprintf("%s %s (pending): %s", r.Consumer, r.ConsumerVersion, r.Explain()))
+		default:
+			failed++
+			failures = append(failures, fmt.Sprintf("%s %s: %s", r.Consumer, r.ConsumerVersion, r.Explain()))
+		}
+	}
+	detail := fmt.Sprintf("%s %s: %d verified, %d failed", provider, svc.Version(), verified, failed)
+	if len(pending) > 0 {
+		detail += fmt.Sprintf(", %d pending failing (they do not fail the step): %s", len(pending), strings.Join(pending, "; "))
+	}
+	if failed > 0 {
+		return detail, fmt.Errorf("%s:\n%s", detail, strings.Join(failures, "\n"))
+	}
+	return detail, nil
+}

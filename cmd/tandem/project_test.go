@@ -1,0 +1,106 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tandem-harness/tandem/internal/imagetest"
+)
+
+// TestVerifyAProjectOutsideTheRepository runs tandem verify in a team's
+// folder outside this repository holding only a Compose file, a pact its
+// consumer's command copies, and a tandem.yaml: tandem verifies the
+// provider itself (no suite of Tandem's is compiled), writes the report,
+// and the provider's next version, which breaks the verified pact, fails
+// the run with the mismatch in the report.
+func TestVerifyAProjectOutsideTheRepository(t *testing.T) {
+	imagetest.BuildGo(t, "./cmd/tandem/testdata/secrets/echo", "tandem.local/project-echo", "1.0")
+	imagetest.BuildGo(t, "./cmd/tandem/testdata/secrets/echo", "tandem.local/project-echo", "1.1", "-ldflags=-X main.version=1.1")
+	dir := t.TempDir()
+	write := func(name, text string) {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	system := func(tag string) string {
+		return `name: team
+services:
+  echo:
+    image: tandem.local/project-echo:` + tag + `
+    ports: ["8080"]
+    x-tandem:
+      port: 8080
+      ready: {http: /health, timeout: 30s}
+`
+	}
+	project := func(version string) string {
+		return `version: 1
+consumers:
+  - name: web
+    command: cp pacts/*.json "$TANDEM_PACT_DIR"
+    dir: web
+    version: "` + version + `"
+    branch: main
+`
+	}
+	pact := func(want string) string {
+		return `{"consumer": {"name": "web"}, "provider": {"name": "echo"},
+ "interactions": [{"description": "a login",
+  "request": {"method": "POST", "path": "/login", "headers": {"Content-Type": "application/json"}, "body": {"user": "bob"}},
+  "response": {"status": 200, "headers": {"Content-Type": "application/json"}, "body": {"user": "bob", "version": "` + want + `"}}}],
+ "metadata": {"pactSpecification": {"version": "3.0.0"}}}`
+	}
+	verify := func(out string) (int, string) {
+		t.Helper()
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), []string{"verify", "-C", dir, "--out", filepath.Join(dir, out)}, &stdout, &stderr)
+		return code, stdout.String() + stderr.String()
+	}
+
+	write("compose.yaml", system("1.0"))
+	write("tandem.yaml", project("1.0"))
+	write("web/pacts/web-echo.json", pact("1.0"))
+	code, output := verify("out")
+	if code != 0 {
+		t.Fatalf("tandem verify: exit %d\n%s", code, output)
+	}
+	for _, want := range []string{"contracts echo", "echo 1.0: 1 verified, 0 failed", "can-i-deploy"} {
+		if !strings.Contains(output, want) {
+			t.Errorf("tandem verify printed no %q:\n%s", want, output)
+		}
+	}
+	for _, f := range []string{"report.html", "summary.json", "junit/contracts-echo.xml", "contracts/matrix.json"} {
+		if _, err := os.Stat(filepath.Join(dir, "out", f)); err != nil {
+			t.Errorf("out/%s: %v", f, err)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "contracts", "pacts")); err != nil {
+		t.Errorf("the pact was not published to the project's contracts folder: %v", err)
+	}
+
+	// The provider's next version answers another version than the
+	// verified pact expects: the contract is broken, not pending.
+	write("compose.yaml", system("1.1"))
+	code, output = verify("out-broken")
+	if code != 1 {
+		t.Fatalf("tandem verify with a broken contract: exit %d, want 1\n%s", code, output)
+	}
+	page, err := os.ReadFile(filepath.Join(dir, "out-broken", "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"contracts echo", "echo 1.1: 0 verified, 1 failed", "a login", "Expected &#39;1.1&#39; (String) to be equal to &#39;1.0&#39;"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
