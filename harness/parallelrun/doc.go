@@ -4,8 +4,10 @@
 // and sends every request to all three.
 //
 // Traffic is replayed from a recording (traffic.Load, traffic.FromPact) with
-// Replay, or multicast live with Listen, which answers clients with the
-// primary's response. Each exchange goes to a Sink — in Tandem, a
+// Replay — each stack is sent the requests in the recorded order at its own
+// pace, at most Window requests ahead of the slowest, and a request is
+// compared once all three answered it — or multicast live with Listen, which
+// answers clients with the primary's response. Each exchange goes to a Sink — in Tandem, a
 // diff.Collector — and the run reports what each stack lost, for instance a
 // candidate that crashed half way.
 package parallelrun

@@ -7,8 +7,9 @@ import (
 	"time"
 )
 
-// progress writes "sent N/T requests" to the run's progress writer at most
-// once a second, and once at the end.
+// progress writes "compared N/T requests" to the run's progress writer at
+// most once a second, and once at the end: N counts the requests all three
+// stacks have answered.
 type progress struct {
 	w     io.Writer
 	total int // 0 when listening
@@ -42,7 +43,7 @@ func (p *progress) print() {
 		return
 	}
 	if p.total > 0 {
-		fmt.Fprintf(p.w, "tandem: sent %d/%d requests to all three stacks\n", p.n, p.total)
+		fmt.Fprintf(p.w, "tandem: compared %d/%d requests, each answered by all three stacks\n", p.n, p.total)
 	} else {
 		fmt.Fprintf(p.w, "tandem: multicast %d requests to all three stacks\n", p.n)
 	}

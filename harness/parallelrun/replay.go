@@ -1,13 +1,10 @@
 package parallelrun
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -37,7 +34,10 @@ type Exchange struct {
 // Summary says what a run did and what each stack lost.
 type Summary struct {
 	Requests int `json:"requests"`
-	Sent     int `json:"sent"`
+	// Sent counts the requests that every stack answered (or failed) and that
+	// were compared. When a run stops early, a stack may have been sent up to
+	// Window requests more, whose answers are not compared.
+	Sent int `json:"sent"`
 	// Lost counts the requests each stack did not answer (by Role).
 	Lost [3]int `json:"lost"`
 	// Failure says why a stack lost requests ("exited with code 2 after
@@ -66,32 +66,53 @@ func (s Summary) Describe() []string {
 // the run stops.
 const allDownAfter = 5
 
-// client sends one request to one stack: no redirects followed, no transparent
-// decompression, so what is compared is what the service sent.
-func newClient(timeout time.Duration) *http.Client {
-	return &http.Client{
-		Timeout:       timeout,
-		Transport:     &http.Transport{DisableCompression: true, MaxIdleConnsPerHost: 4},
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}
-}
+// Window is how many requests a stack may run ahead of the slowest one in a
+// replay. At most Window exchanges per stack wait to be compared, so a
+// replay's memory grows with Window (and the size of the answers), not with
+// the number of requests.
+const Window = 32
 
-// Replay sends the requests, in order, to the three stacks — each request to
-// all three at once, so every stack sees the same sequence — and hands each
-// exchange to sink. A stack that stops answering is noted and the run goes on;
-// when all three stop answering the run stops.
+// Replay sends the requests to the three stacks and hands each exchange to
+// sink, in order, once all three have answered it.
+//
+// Each stack gets its own stream: the requests one after another, in the
+// recorded order, each sent when the stack has answered the one before. A
+// stack never waits for the others to answer the same request, only for the
+// slowest to come within Window requests of it; so a replay runs at the pace
+// of the slowest stack, not of the slowest answer to each request.
+//
+// A stack that stops answering is noted and the run goes on; when all three
+// stop answering the run stops. sink is called from one goroutine.
 func Replay(ctx context.Context, stacks *Stacks, reqs []traffic.Request, sink func(Exchange)) (Summary, error) {
 	begin := time.Now()
 	sum := Summary{Requests: len(reqs)}
 	client := newClient(30 * time.Second)
+	sendCtx, cancel := context.WithCancel(ctx)
+	var streams [3]*stream
+	var wg sync.WaitGroup
+	for _, r := range Roles {
+		s := newStream()
+		streams[r] = s
+		wg.Go(func() { s.run(sendCtx, client, stacks[r], reqs) })
+	}
+	// Whatever ends the run, the streams end before Replay returns: nothing
+	// is sent to a stack afterwards.
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
 	allDown := 0
 	var firstLost [3]int
 	for i, req := range reqs {
-		if err := ctx.Err(); err != nil {
+		ex := Exchange{Index: i, Request: req}
+		if !next(ctx, streams, &ex.Responses) {
+			err := ctx.Err()
+			if err == nil {
+				err = errors.New("a stack's stream ended early")
+			}
 			sum.Aborted = fmt.Sprintf("stopped after %d of %d requests: %v", sum.Sent, len(reqs), err)
 			break
 		}
-		ex := Exchange{Index: i, Request: req, Responses: multicast(ctx, client, stacks, req)}
 		sum.Sent++
 		failed := 0
 		for _, r := range Roles {
@@ -122,73 +143,55 @@ func Replay(ctx context.Context, stacks *Stacks, reqs []traffic.Request, sink fu
 	return sum, nil
 }
 
-// multicast sends req to the three stacks concurrently.
-func multicast(ctx context.Context, client *http.Client, stacks *Stacks, req traffic.Request) [3]Response {
-	var out [3]Response
-	var wg sync.WaitGroup
+// next takes the three stacks' answers to the next request, and lets each
+// stream send one request more. It reports false when ctx ended first.
+func next(ctx context.Context, streams [3]*stream, out *[3]Response) bool {
 	for _, r := range Roles {
-		st := stacks[r]
-		wg.Go(func() { out[r] = send(ctx, client, st, req) })
-	}
-	wg.Wait()
-	return out
-}
-
-func send(ctx context.Context, client *http.Client, st *Stack, req traffic.Request) Response {
-	if st == nil || st.URL == "" {
-		return Response{Err: "stack not running"}
-	}
-	hr, err := http.NewRequestWithContext(ctx, req.Method, st.URL+req.URL(), bytes.NewReader(req.Body))
-	if err != nil {
-		return Response{Err: err.Error()}
-	}
-	for k, vs := range req.Header {
-		for _, v := range vs {
-			hr.Header.Add(k, v)
+		if ctx.Err() != nil {
+			return false
 		}
-	}
-	t0 := time.Now()
-	resp, err := client.Do(hr)
-	if err != nil {
-		return Response{Err: shortError(err), Latency: time.Since(t0)}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxBody+1))
-	r := Response{Status: resp.StatusCode, Header: resp.Header, Body: body, Latency: time.Since(t0)}
-	if err != nil {
-		r.Err = "reading the body: " + shortError(err)
-	}
-	if len(body) > MaxBody {
-		r.Body = body[:MaxBody]
-		r.Header = resp.Header.Clone()
-		r.Header.Set("X-Tandem-Truncated", fmt.Sprintf("body over %d MB, cut", MaxBody>>20))
-	}
-	return r
-}
-
-// why explains a stack's failure: its container's exit when it died.
-func (s *Stacks) why(ctx context.Context, r Role, index int, errText string) string {
-	st := s[r]
-	if st == nil || st.Env == nil {
-		return errText
-	}
-	svc, err := st.Env.Service(st.Service)
-	if err != nil || svc.Container == nil {
-		return errText
-	}
-	state, err := svc.Container.State(ctx)
-	if err != nil || state.Running {
-		return errText
-	}
-	return fmt.Sprintf("%s: its container exited with code %d; first lost request %d", errText, state.ExitCode, index+1)
-}
-
-func shortError(err error) string {
-	msg := err.Error()
-	for _, s := range []string{"connection refused", "connection reset by peer", "EOF", "Client.Timeout exceeded", "context deadline exceeded", "context canceled"} {
-		if strings.Contains(msg, s) {
-			return s
+		resp, ok := <-streams[r].answers
+		if !ok {
+			return false
 		}
+		out[r] = resp
 	}
-	return msg
+	if ctx.Err() != nil {
+		return false
+	}
+	for _, s := range streams {
+		<-s.slots
+	}
+	return true
+}
+
+// stream sends the requests to one stack, one after another, holding at most
+// Window answers that are not yet compared.
+type stream struct {
+	// answers are the stack's answers, in request order.
+	answers chan Response
+	// slots holds one token per request sent and not yet compared: a full
+	// channel stops the stream until the slowest stack catches up.
+	slots chan struct{}
+}
+
+func newStream() *stream {
+	return &stream{answers: make(chan Response, Window), slots: make(chan struct{}, Window)}
+}
+
+// run sends reqs to st until the last one or until ctx ends; it never blocks
+// on answers, which has room for every slot.
+func (s *stream) run(ctx context.Context, client *http.Client, st *Stack, reqs []traffic.Request) {
+	defer close(s.answers)
+	for _, req := range reqs {
+		select {
+		case s.slots <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		s.answers <- send(ctx, client, st, req)
+	}
 }

@@ -57,9 +57,18 @@ func TestReplaySendsTheSameSequenceToEveryStack(t *testing.T) {
 	if sum.Sent != 20 || sum.Lost != [3]int{} || len(got) != 20 {
 		t.Fatalf("summary = %+v, exchanges %d", sum, len(got))
 	}
+	var recorded []string
+	for _, q := range requests(20) {
+		recorded = append(recorded, q.Method+" "+q.URL()+" "+string(q.Body))
+	}
 	for _, r := range Roles {
-		if strings.Join(seen[r], "|") != strings.Join(seen[Primary], "|") {
-			t.Errorf("%s saw %v, primary %v", r, seen[r], seen[Primary])
+		if strings.Join(seen[r], "|") != strings.Join(recorded, "|") {
+			t.Errorf("%s saw %v, recorded %v", r, seen[r], recorded)
+		}
+	}
+	for i, ex := range got {
+		if ex.Index != i {
+			t.Errorf("exchange %d handed over as %d: not in the recorded order", i, ex.Index)
 		}
 	}
 	if got[7].Responses[Candidate].Status != 200 || string(got[7].Responses[Candidate].Body) != `{"path":"/orders/7"}` {
