@@ -4,9 +4,9 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/tandem-harness/tandem/cmd/tandem/internal/verify"
 	"github.com/tandem-harness/tandem/harness/project"
 	"github.com/tandem-harness/tandem/harness/system"
-	"github.com/tandem-harness/tandem/cmd/tandem/internal/verify"
 )
 
 // applyProject reads dir's tandem.yaml, when it has one, into cfg: what the

@@ -7,8 +7,8 @@ import (
 	"io"
 	"strings"
 
-	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/cmd/tandem/internal/verify"
+	"github.com/tandem-harness/tandem/harness/system"
 )
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
