@@ -62,6 +62,8 @@ type Env struct {
 	exited   chan struct{}
 	exitStop func()
 	onExit   context.CancelCauseFunc
+	// images are the images built for services with build (build.go).
+	images map[string]string
 	// onNetwork is set when this machine reaches containers on the
 	// environment's network by their own addresses (probeaddr.go).
 	onNetwork bool
@@ -129,6 +131,11 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 	defer cancel(nil)
 	e.watchEngine(cancel)
 	if err := errors.Join(e.checkImages(ctx), e.checkHostPorts()); err != nil {
+		e.failed = true
+		return e, e.startError(ctx, err)
+	}
+	// Every build before any container: a broken one fails with nothing started.
+	if err := e.buildImages(ctx); err != nil {
 		e.failed = true
 		return e, e.startError(ctx, err)
 	}
