@@ -255,3 +255,43 @@ func imageID(t *testing.T, cli *client.Client, ref string) string {
 	}
 	return r.ID
 }
+
+// A FROM of an image the engine lacks, and BuildKit-only syntax, are refused
+// by file:line before anything is built or started.
+func TestBuildRefusedBeforeBuilding(t *testing.T) {
+	missing := "tandem.local/no-such-base-" + randomID(t) + ":1"
+	tests := []struct {
+		name, dockerfile string
+		want             []string
+	}{
+		{"missing FROM", "FROM IMAGE AS tools\n\nFROM " + missing + "\nCOPY --from=tools /envtest /envtest\n",
+			[]string{"Dockerfile:3: image " + missing + " is not on the engine, and no registry is reachable", "build or import it first"}},
+		{"RUN --mount", "FROM IMAGE\nRUN --mount=type=cache,target=/cache /envtest check /cache\n",
+			[]string{"Dockerfile:2: RUN --mount: BuildKit only"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := buildContextDir(t, tc.dockerfile, map[string]string{})
+			service := "refused" + randomID(t)
+			sys := loadSystem(t, `
+services:
+	`+service+`:
+		build: {context: `+dir+`}
+		x-tandem: {port: 8080, ready: {http: /health}}
+`, nil)
+			var progress strings.Builder
+			e, err := start(t, sys, env.WithProgress(&progress))
+			if err == nil {
+				t.Fatal("start succeeded; want the build refused")
+			}
+			for _, want := range append([]string{"build " + service + ": " + dir + "/"}, tc.want...) {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error does not contain %q:\n%v", want, err)
+				}
+			}
+			if strings.Contains(progress.String(), "building ") || e.Network != "" {
+				t.Errorf("the build ran or the environment was created (network %q):\n%s", e.Network, progress.String())
+			}
+		})
+	}
+}
