@@ -102,6 +102,7 @@ func (e *Env) build(ctx context.Context, svc *system.Service) (string, error) {
 	if name == "" {
 		name = BuildRepository + "/" + strings.ToLower(svc.Name) + ":" + bc.hash[:16]
 	}
+	var superseded string // the image of ours this build replaces under name
 	if r, err := e.cli.ImageInspect(ctx, name); err == nil {
 		var labels map[string]string
 		if r.Config != nil {
@@ -116,6 +117,8 @@ func (e *Env) build(ctx context.Context, svc *system.Service) (string, error) {
 			// rebuilt (it was built or imported by other means).
 			e.progressf("%s: using image %s, which is on the engine (not built by Tandem); remove it to have it built from %s", svc.Name, name, svc.Build.Context)
 			return name, nil
+		case ours:
+			superseded = r.ID
 		}
 	}
 	begin := time.Now()
@@ -124,6 +127,13 @@ func (e *Env) build(ctx context.Context, svc *system.Service) (string, error) {
 		return "", err
 	}
 	e.progressf("built %s in %s", name, time.Since(begin).Round(time.Millisecond))
+	if superseded != "" {
+		// The old build lost its name: remove it, with the untagged
+		// intermediate images under it that nothing else builds on, rather
+		// than leave it nameless. The engine refuses while a container or
+		// another tag still uses it, and then it stays.
+		_, _ = e.cli.ImageRemove(ctx, superseded, client.ImageRemoveOptions{PruneChildren: true})
+	}
 	return name, nil
 }
 

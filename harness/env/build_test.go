@@ -51,7 +51,7 @@ func removeImagesOf(t *testing.T, cli *client.Client, service string) {
 			return
 		}
 		for _, img := range list.Items {
-			if _, err := cli.ImageRemove(ctx, img.ID, client.ImageRemoveOptions{Force: true}); err != nil {
+			if _, err := cli.ImageRemove(ctx, img.ID, client.ImageRemoveOptions{Force: true, PruneChildren: true}); err != nil {
 				t.Errorf("remove %v: %v", img.RepoTags, err)
 			}
 		}
@@ -293,5 +293,63 @@ services:
 				t.Errorf("the build ran or the environment was created (network %q):\n%s", e.Network, progress.String())
 			}
 		})
+	}
+}
+
+// A service's image: name is the built image's name, as in docker compose.
+// A change in the context builds it again, and the build it replaces is
+// removed rather than left nameless on the engine.
+func TestBuildUnderImageNameRebuildsOnChange(t *testing.T) {
+	cli, err := client.New(client.FromEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	image := "tandem.local/build-named-" + randomID(t) + ":1"
+	t.Cleanup(func() {
+		_, _ = cli.ImageRemove(context.Background(), image, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	})
+	dir := buildContextDir(t, "FROM IMAGE\nCOPY version.txt /version.txt\n", map[string]string{"version.txt": "one"})
+	compose := `
+services:
+	api:
+		build: {context: ` + dir + `}
+		image: ` + image + `
+		environment: {NAME: api}
+		x-tandem: {port: 8080, ready: {http: /health}}
+`
+	run := func(want string) string {
+		t.Helper()
+		e, err := start(t, loadSystem(t, compose, nil))
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		if got := get(t, mustURL(t, e, "api")+"/file?path=/version.txt"); got != want {
+			t.Errorf("/version.txt = %q, want %q", got, want)
+		}
+		if err := e.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return imageID(t, cli, image)
+	}
+	first := run("one")
+	r, err := cli.ImageInspect(t.Context(), first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	firstHash := r.Config.Labels[env.LabelBuildHash]
+	if err := os.WriteFile(filepath.Join(dir, "version.txt"), []byte("two"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := run("two")
+	if second == first {
+		t.Fatalf("the image was not rebuilt after the context changed (ID %s)", first)
+	}
+	list, err := cli.ImageList(t.Context(), client.ImageListOptions{All: true, Filters: make(client.Filters).Add("label", env.LabelBuildHash+"="+firstHash)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, img := range list.Items {
+		t.Errorf("the replaced build left image %s %v on the engine", img.ID, img.RepoTags)
 	}
 }
