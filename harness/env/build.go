@@ -3,6 +3,8 @@ package env
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -14,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/types/build"
 	"github.com/moby/moby/client"
 
@@ -22,8 +25,8 @@ import (
 )
 
 // LabelBuildHash is the label on an image Tandem built: the hash of its
-// context, Dockerfile, target and build args. An image whose label matches
-// is not built again.
+// context, Dockerfile, target, build args and the IDs of the images it starts
+// from. An image whose label matches is not built again.
 const LabelBuildHash = "dev.tandem.build.hash"
 
 // BuildRepository is where images of services with build and no image are
@@ -95,9 +98,18 @@ func (e *Env) build(ctx context.Context, svc *system.Service) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := e.checkBaseImages(ctx, dfPath, refs); err != nil {
+	bases, err := e.baseImages(ctx, dfPath, refs)
+	if err != nil {
 		return "", err
 	}
+	// The image also depends on the images it starts from: a base rebuilt
+	// under the same name makes a new hash.
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n", bc.hash)
+	for _, id := range bases {
+		fmt.Fprintf(h, "base %s\n", id)
+	}
+	bc.hash = hex.EncodeToString(h.Sum(nil))
 	name := svc.Image
 	if name == "" {
 		name = BuildRepository + "/" + strings.ToLower(svc.Name) + ":" + bc.hash[:16]
@@ -149,22 +161,26 @@ func dockerfilePath(b *system.Build) string {
 	return filepath.Join(b.Context, name)
 }
 
-// checkBaseImages fails, naming each FROM (and COPY --from) line, when an
-// image the build starts from is not on the engine. Tandem does not pull it:
-// builds work without a registry (none is reachable on test machines), and
-// the classic builder would otherwise stall on the pull mid-build.
-func (e *Env) checkBaseImages(ctx context.Context, dfPath string, refs []imageRef) error {
+// baseImages returns the IDs of the images the build starts from (FROM and
+// COPY --from), and fails, naming each line, when one is not on the engine.
+// Tandem does not pull it: builds work without a registry (none is reachable
+// on test machines), and the classic builder would otherwise stall on the
+// pull mid-build.
+func (e *Env) baseImages(ctx context.Context, dfPath string, refs []imageRef) ([]string, error) {
 	var errs []error
+	var ids []string
 	for _, ref := range refs {
-		ok, err := docker.ImageExists(ctx, e.cli, ref.image)
+		r, err := e.cli.ImageInspect(ctx, ref.image)
 		switch {
-		case err != nil:
-			errs = append(errs, fmt.Errorf("%s:%d: %w", dfPath, ref.line, err))
-		case !ok:
+		case err == nil:
+			ids = append(ids, r.ID)
+		case !cerrdefs.IsNotFound(err):
+			errs = append(errs, fmt.Errorf("%s:%d: inspect image %s: %w", dfPath, ref.line, ref.image, err))
+		default:
 			errs = append(errs, fmt.Errorf("%s:%d: image %s is not on the engine, and no registry is reachable to pull it; build or import it first (docker build -t %s …, or docker import ROOTFS.tar %s; docker pull %s where a registry is reachable), or name an image the engine has", dfPath, ref.line, ref.image, ref.image, ref.image, ref.image))
 		}
 	}
-	return errors.Join(errs...)
+	return ids, errors.Join(errs...)
 }
 
 // buildMessage is one line of the engine's build output.

@@ -353,3 +353,54 @@ services:
 		t.Errorf("the replaced build left image %s %v on the engine", img.ID, img.RepoTags)
 	}
 }
+
+// An image built FROM a base is built again when the base changes under the
+// same name: the hash covers the base image's ID, as the classic builder's
+// own cache does.
+func TestBuildFollowsItsBaseImage(t *testing.T) {
+	cli, err := client.New(client.FromEnv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	id := randomID(t)
+	image, base := "tandem.local/build-follows-"+id+":1", "tandem.local/build-base-"+id+":1"
+	t.Cleanup(func() {
+		_, _ = cli.ImageRemove(context.Background(), image, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	})
+	tag := func(src string) {
+		t.Helper()
+		if _, err := cli.ImageTag(t.Context(), client.ImageTagOptions{Source: src, Target: base}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tag(testImage)
+	t.Cleanup(func() {
+		_, _ = cli.ImageRemove(context.Background(), base, client.ImageRemoveOptions{PruneChildren: true})
+	})
+	dir := buildContextDir(t, "FROM "+base+"\nCOPY version.txt /version.txt\n", map[string]string{"version.txt": "one"})
+	compose := `
+services:
+	api:
+		build: {context: ` + dir + `}
+		image: ` + image + `
+		environment: {NAME: api}
+		x-tandem: {port: 8080, ready: {http: /health}}
+`
+	run := func() string {
+		t.Helper()
+		e, err := start(t, loadSystem(t, compose, nil))
+		if err != nil {
+			t.Fatalf("start: %v", err)
+		}
+		if err := e.Stop(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		return imageID(t, cli, image)
+	}
+	first := run()
+	tag(image) // the base is now another image (the first build: it runs too)
+	if second := run(); second == first {
+		t.Errorf("the image was not rebuilt after its base changed (ID %s)", first)
+	}
+}
