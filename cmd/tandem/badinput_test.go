@@ -76,6 +76,13 @@ func badInputRows(bin string) []badInput {
 		{name: "compose/missing image", code: 1,
 			args: func(dir string) []string { return up(dir, "testdata/missing-image.yaml") },
 			want: []string{`image "tandem.local/shop-catalog:0.0-never-built" is not on this machine`, "make setup", "fix image:"}},
+		{name: "compose/build needs BuildKit", code: 1,
+			setup: func(t *testing.T, dir string) {
+				write("Dockerfile", "FROM scratch\nRUN --mount=type=cache,target=/cache true\n")(t, dir)
+				write("compose.yaml", "services:\n  app:\n    build: .\n")(t, dir)
+			},
+			args: func(dir string) []string { return up(dir, filepath.Join(dir, "compose.yaml")) },
+			want: []string{"build app:", "Dockerfile:2: RUN --mount: BuildKit only", "COPY what the step needs into the image"}},
 		{name: "compose/host port published twice", code: 1,
 			args: func(dir string) []string { return up(dir, "testdata/port-twice.yaml") },
 			want: []string{"host port 18080 is published twice", "gateway", "recommendations", "leave the host port out"}},

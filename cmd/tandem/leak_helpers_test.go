@@ -289,7 +289,9 @@ func sweepRuns(t *testing.T, runIDs ...string) {
 	}
 }
 
-var leakEndpointRE = regexp.MustCompile(`http://127\.0\.0\.1:(\d+)`)
+// leakEndpointRE is a service's first endpoint as tandem up prints it: a URL
+// for an HTTP port, 127.0.0.1:PORT for any other (a database's).
+var leakEndpointRE = regexp.MustCompile(`(?:http://)?127\.0\.0\.1:(\d+)`)
 
 // printedEndpoint finds the URL printed for service in Describe's output lines.
 func printedEndpoint(lines []string, service string) string {

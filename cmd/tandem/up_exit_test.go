@@ -51,12 +51,17 @@ func TestUpReportsAServiceThatExitsWhileUp(t *testing.T) {
 		pw.Close()
 		done <- code
 	}()
-	var catalogURL string
+	var catalogURL, dbLine string
 	sc := bufio.NewScanner(pr)
 	for sc.Scan() {
 		line := sc.Text()
 		if strings.HasPrefix(strings.TrimSpace(line), "catalog ") {
-			catalogURL = regexp.MustCompile(`http://127\.0\.0\.1:\d+`).FindString(line)
+			if m := regexp.MustCompile(`8080/tcp  (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(line); m != nil {
+				catalogURL = m[1]
+			}
+		}
+		if strings.HasPrefix(strings.TrimSpace(line), "catalog-db ") {
+			dbLine = line
 		}
 		if strings.HasPrefix(line, "up in ") {
 			break
@@ -67,6 +72,10 @@ func TestUpReportsAServiceThatExitsWhileUp(t *testing.T) {
 		cancel()
 		<-done
 		t.Fatalf("up printed no catalog endpoint; stderr:\n%s", stderr.String())
+	}
+	// Endpoints say what they are: PostgreSQL's port is no URL.
+	if !regexp.MustCompile(`5432/tcp  127\.0\.0\.1:\d+`).MatchString(dbLine) || strings.Contains(dbLine, "http://") {
+		t.Errorf("up printed catalog-db as %q; want 5432/tcp  127.0.0.1:PORT, no http://", dbLine)
 	}
 	// The first request makes catalog exit (FAULTS exit-after=1).
 	if resp, err := http.Get(catalogURL + "/products/p-1"); err == nil {

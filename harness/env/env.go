@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -62,6 +61,8 @@ type Env struct {
 	exited   chan struct{}
 	exitStop func()
 	onExit   context.CancelCauseFunc
+	// images are the images built for services with build (build.go).
+	images map[string]string
 	// onNetwork is set when this machine reaches containers on the
 	// environment's network by their own addresses (probeaddr.go).
 	onNetwork bool
@@ -129,6 +130,11 @@ func Start(ctx context.Context, sys *system.System, opts ...Option) (*Env, error
 	defer cancel(nil)
 	e.watchEngine(cancel)
 	if err := errors.Join(e.checkImages(ctx), e.checkHostPorts()); err != nil {
+		e.failed = true
+		return e, e.startError(ctx, err)
+	}
+	// Every build before any container: a broken one fails with nothing started.
+	if err := e.buildImages(ctx); err != nil {
 		e.failed = true
 		return e, e.startError(ctx, err)
 	}
@@ -203,13 +209,25 @@ func (e *Env) URL(service string) (string, error) {
 	return e.Endpoint(service, s.spec.Tandem.Port)
 }
 
-// Endpoint returns http://127.0.0.1:PORT for a container port of a service.
+// Endpoint returns the URL http://127.0.0.1:PORT of a container port that
+// the caller knows to speak HTTP. For a port of another protocol (a
+// database's, a broker's), use Address.
 func (e *Env) Endpoint(service string, containerPort int) (string, error) {
 	hp, err := e.HostPort(service, containerPort)
 	if err != nil {
 		return "", err
 	}
-	return "http://127.0.0.1:" + strconv.Itoa(hp), nil
+	return address(hp, true), nil
+}
+
+// Address returns 127.0.0.1:PORT for a container port of a service, for
+// clients of any protocol.
+func (e *Env) Address(service string, containerPort int) (string, error) {
+	hp, err := e.HostPort(service, containerPort)
+	if err != nil {
+		return "", err
+	}
+	return address(hp, false), nil
 }
 
 // HostPort returns the host port on 127.0.0.1 mapped to a container port.
@@ -235,21 +253,19 @@ func (e *Env) MarkFailed() {
 	e.mu.Unlock()
 }
 
-// Describe writes the services with their endpoints and log files.
+// Describe writes the services with their endpoints and log files, one line
+// a service: each published port with its container port, as a URL
+// (http://127.0.0.1:PORT) when it is an HTTP port (x-tandem.port, unless a
+// sql or tcp probe says otherwise) and as 127.0.0.1:PORT otherwise.
 func (e *Env) Describe(w io.Writer) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	fmt.Fprintf(w, "environment %s (system %s, network %s)\n", e.RunID, e.System.Name, e.Network)
 	for _, name := range e.names() {
 		s := e.services[name]
-		ports := make([]int, 0, len(s.Ports))
-		for p := range s.Ports {
-			ports = append(ports, p)
-		}
-		sort.Ints(ports)
 		line := fmt.Sprintf("  %-16s", name)
-		for _, p := range ports {
-			line += fmt.Sprintf(" %d→http://127.0.0.1:%d", p, s.Ports[p])
+		if len(s.Ports) > 0 {
+			line += "  " + formatPorts(s.Ports, func(p int) bool { return e.isHTTP(s, p) })
 		}
 		fmt.Fprintf(w, "%s  log: %s\n", line, s.LogFile)
 	}

@@ -232,7 +232,7 @@ func populate(ctx context.Context, api string, proxies []toxiproxyProxy) error {
 
 // waitThroughProxy, for a proxied service that is ready, runs its readiness
 // probe again through the proxy: dependents are released only once the way
-// their calls take works end to end. Log and healthcheck readiness have
+// their calls take works end to end. Log, exec and healthcheck readiness have
 // nothing to probe on a port; for them the proxy being up is enough.
 func (e *Env) waitThroughProxy(ctx context.Context, s *Service) error {
 	if !e.proxied(s.Name) {
@@ -241,7 +241,7 @@ func (e *Env) waitThroughProxy(ctx context.Context, s *Service) error {
 	if err := e.waitProxy(ctx, s.Name); err != nil {
 		return err
 	}
-	if k := s.spec.Tandem.Ready.Kind(); k != "http" && k != "sql" {
+	if k := s.spec.Tandem.Ready.Kind(); k != "http" && k != "sql" && k != "tcp" {
 		return nil
 	}
 	p, err := e.Proxy(s.Name)

@@ -128,7 +128,7 @@ func (e *Env) mustComplete(name string) bool {
 }
 
 // probeFor returns the service's readiness probe, or nil when it has none.
-// HTTP and SQL probes dial the service from inside the environment's network
+// HTTP, SQL and TCP probes dial the service from inside the environment's network
 // when this machine can (see probeAddr).
 func (e *Env) probeFor(ctx context.Context, s *Service) probe {
 	r := s.spec.Tandem.Ready
@@ -142,6 +142,11 @@ func (e *Env) probeFor(ctx context.Context, s *Service) probe {
 		return &sqlProbe{url: url, where: a.where}
 	case "log":
 		return &logProbe{re: regexp.MustCompile(r.Log), s: s}
+	case "tcp":
+		a := e.probeAddr(ctx, s, r.TCP)
+		return &tcpProbe{addr: a, confirm: a.host == "127.0.0.1" || s.via != nil}
+	case "exec":
+		return &execProbe{cmd: r.Exec, s: s}
 	}
 	if s.spec.Healthcheck != nil {
 		return &healthProbe{s: s}

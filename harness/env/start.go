@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/moby/moby/api/types/container"
@@ -96,7 +95,7 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		env[k] = v
 	}
 	req := testcontainers.ContainerRequest{
-		Image:          svc.Image,
+		Image:          e.image(svc),
 		Env:            env,
 		Cmd:            svc.Command,
 		Entrypoint:     svc.Entrypoint,
@@ -120,12 +119,6 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		hc.Mounts = append(hc.Mounts, mounts...) // volumes.go
 	}
 	req.ConfigModifier = func(c *container.Config) { applyConfig(svc, c) }
-	if svc.Build != nil {
-		if ok, _ := docker.ImageExists(ctx, e.cli, svc.Image); !ok || svc.Image == "" {
-			req.FromDockerfile = buildRequest(svc)
-			req.Image = ""
-		}
-	}
 	// Copy bind-mounted files in before the container starts. Follow the log
 	// from the moment it starts, with a context that lives as long as the
 	// environment (not the start's).
@@ -137,7 +130,7 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 		}},
 	}}
 	begin := time.Now()
-	e.progressf("starting %s (%s)", svc.Name, imageName(svc))
+	e.progressf("starting %s (%s)", svc.Name, e.image(svc))
 	ctr, err := testcontainers.GenericContainer(ctx, testcontainers.GenericContainerRequest{
 		ContainerRequest: req,
 		Started:          true,
@@ -181,32 +174,4 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 	s.ReadyAfter = time.Since(e.started)
 	e.progressf("%s ready in %s", svc.Name, time.Since(begin).Round(time.Millisecond))
 	return nil
-}
-
-func buildRequest(svc *system.Service) testcontainers.FromDockerfile {
-	args := map[string]*string{}
-	for k, v := range svc.Build.Args {
-		args[k] = &v
-	}
-	fd := testcontainers.FromDockerfile{
-		Context:    svc.Build.Context,
-		Dockerfile: svc.Build.Dockerfile,
-		BuildArgs:  args,
-		KeepImage:  true,
-	}
-	if svc.Image != "" {
-		repo, tag, ok := strings.Cut(svc.Image, ":")
-		if !ok || strings.Contains(tag, "/") {
-			repo, tag = svc.Image, "latest"
-		}
-		fd.Repo, fd.Tag = repo, tag
-	}
-	return fd
-}
-
-func imageName(svc *system.Service) string {
-	if svc.Image != "" {
-		return svc.Image
-	}
-	return "built from " + svc.Build.Context
 }

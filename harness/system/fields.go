@@ -42,7 +42,7 @@ var ComposeFields = map[string]Field{
 	"annotations":         refused("annotations are for orchestrators; use labels"),
 	"attach":              ignored("Tandem always collects every service's log to the run's logs folder"),
 	"blkio_config":        refused("block I/O weights are not supported; remove it"),
-	"build":               {Support: Honoured, Note: "built before the service starts when its image is missing; see build.*"},
+	"build":               {Support: Honoured, Note: "built with the engine's classic builder before any container starts, tagged with the image name or tandem.local/build/SERVICE:CONTENT-HASH, and rebuilt only when the context, Dockerfile, target or args change; BuildKit-only Dockerfile syntax is refused by file:line; see build.*"},
 	"cap_add":             refused("containers run with the engine's default capabilities; remove it, or run the test against a deployment that grants it"),
 	"cap_drop":            refused("containers run with the engine's default capabilities; remove it"),
 	"cgroup":              refused("containers use the engine's default cgroup namespace; remove it"),
@@ -166,7 +166,7 @@ var ComposeFields = map[string]Field{
 	"build.shm_size":            refused("not supported; remove it"),
 	"build.ssh":                 refused("BuildKit only; remove it"),
 	"build.tags":                refused("Tandem tags the image with the service's image name; remove it"),
-	"build.target":              refused("not supported yet: Tandem would build the last stage; make the target stage the Dockerfile's last, or build the image first and name it in image"),
+	"build.target":              honoured(),
 	"build.ulimits":             refused("not supported; remove it"),
 	"build.x-*":                 ignored("extensions are left to their tools"),
 

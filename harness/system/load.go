@@ -145,7 +145,7 @@ func convert(project *types.Project, sc types.ServiceConfig) (*Service, error) {
 		DependsOn:   map[string]Condition{},
 	}
 	if sc.Build != nil {
-		svc.Build = &Build{Context: sc.Build.Context, Dockerfile: sc.Build.Dockerfile, Args: map[string]string{}}
+		svc.Build = &Build{Context: sc.Build.Context, Dockerfile: sc.Build.Dockerfile, Target: sc.Build.Target, Args: map[string]string{}}
 		for k, v := range sc.Build.Args {
 			if v != nil {
 				svc.Build.Args[k] = *v

@@ -21,7 +21,7 @@ func TestLoadRefusesUnsupportedFieldsByName(t *testing.T) {
 	}{
 		{"group_add", "group_add: [audio]", []string{"group_add: not supported by Tandem", "user: UID:GID"}},
 		{"secrets uid by name", "secrets: [{source: token, uid: app}]", []string{"secrets[0].uid", `"app" is not a numeric id`}},
-		{"build.target", "build: {context: ., target: test}", []string{"build.target: not supported by Tandem", "last stage"}},
+		{"build.ssh", "build: {context: ., ssh: [default]}", []string{"build.ssh: not supported by Tandem", "BuildKit only"}},
 		{"privileged", "privileged: true", []string{"privileged: not supported by Tandem", "never run privileged"}},
 		{"network_mode host", "network_mode: host", []string{"network_mode: not supported by Tandem", "environment's own network"}},
 		{"devices", "devices: [/dev/fuse]", []string{"devices: not supported by Tandem", "host devices"}},

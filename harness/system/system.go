@@ -59,11 +59,16 @@ type Service struct {
 	Tandem Tandem
 }
 
-// Build describes how to build a service's image when it does not exist.
+// Build describes how to build a service's image, with the engine's classic
+// builder, before any container of the environment starts.
 type Build struct {
-	Context    string
+	// Context is the absolute path of the build context folder.
+	Context string
+	// Dockerfile is the Dockerfile's path, relative to Context unless absolute.
 	Dockerfile string
-	Args       map[string]string
+	// Target is the stage to build ("" for the last).
+	Target string
+	Args   map[string]string
 }
 
 // Condition is a depends_on condition.

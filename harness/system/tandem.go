@@ -38,7 +38,8 @@ type Tandem struct {
 	Proxy bool `json:"proxy"`
 }
 
-// Ready is a readiness check. At most one of HTTP, Log and SQL is set; with none,
+// Ready is a readiness check. At most one of HTTP, Log, SQL, TCP and Exec is
+// set; with none,
 // a Compose healthcheck is used if there is one, else the service is ready once
 // its container runs.
 type Ready struct {
@@ -49,7 +50,14 @@ type Ready struct {
 	// SQL is a database URL with {host} and {port} placeholders, used with the
 	// pgx driver; a successful "SELECT 1" means ready.
 	SQL string `json:"sql"`
-	// Port is the container port the probe uses (defaults to Tandem.Port).
+	// TCP is a container port that accepts a connection when the service is
+	// ready, probed inside the environment's network.
+	TCP int `json:"tcp"`
+	// Exec is a command (program and arguments, no shell unless named) run
+	// in the container; its exit code 0 means ready.
+	Exec []string `json:"exec"`
+	// Port is the container port the probe uses (defaults to Tandem.Port;
+	// for tcp, the TCP port).
 	Port int `json:"port"`
 	// Timeout bounds the wait, as a Go duration ("30s"). Default 60s.
 	Timeout string `json:"timeout"`
@@ -65,9 +73,13 @@ func (r Ready) TimeoutOrDefault() time.Duration {
 	return DefaultReadyTimeout
 }
 
-// Kind names the readiness check: "http", "log", "sql" or "".
+// Kind names the readiness check: "http", "log", "sql", "tcp", "exec" or "".
 func (r Ready) Kind() string {
 	switch {
+	case r.TCP != 0:
+		return "tcp"
+	case len(r.Exec) > 0:
+		return "exec"
 	case r.HTTP != "":
 		return "http"
 	case r.Log != "":
@@ -95,14 +107,20 @@ func decodeTandem(raw any) (Tandem, error) {
 	}
 	r := &t.Ready
 	set := 0
-	for _, v := range []string{r.HTTP, r.Log, r.SQL} {
-		if v != "" {
+	for _, v := range []bool{r.HTTP != "", r.Log != "", r.SQL != "", r.TCP != 0, r.Exec != nil} {
+		if v {
 			set++
 		}
 	}
 	switch {
 	case set > 1:
-		return t, fmt.Errorf("%s.ready: set only one of http, log and sql", Extension)
+		return t, fmt.Errorf("%s.ready: set only one of http, log, sql, tcp and exec", Extension)
+	case r.TCP < 0 || r.TCP > 65535:
+		return t, fmt.Errorf("%s.ready.tcp: %d is not a port; name the container port that accepts connections once the service is ready, e.g. tcp: 5432", Extension, r.TCP)
+	case r.TCP != 0 && r.Port != 0 && r.Port != r.TCP:
+		return t, fmt.Errorf("%s.ready: tcp: %d and port: %d disagree; leave port out, tcp names the port", Extension, r.TCP, r.Port)
+	case r.Exec != nil && (len(r.Exec) == 0 || strings.TrimSpace(r.Exec[0]) == ""):
+		return t, fmt.Errorf("%s.ready.exec: names no command; write the program and its arguments as a list, e.g. exec: [pg_isready, -U, app] (exec: [sh, -c, \"...\"] for a shell)", Extension)
 	case r.HTTP != "" && !strings.HasPrefix(r.HTTP, "/"):
 		return t, fmt.Errorf("%s.ready.http: %q is not a path; write it with a leading slash, e.g. /health", Extension, r.HTTP)
 	case r.SQL != "" && (!strings.Contains(r.SQL, "{host}") || !strings.Contains(r.SQL, "{port}")):
@@ -111,6 +129,9 @@ func decodeTandem(raw any) (Tandem, error) {
 		return t, fmt.Errorf("%s.provider-states: %q is not a path; write it with a leading slash", Extension, t.ProviderStates)
 	case t.Messages != "" && !strings.HasPrefix(t.Messages, "/"):
 		return t, fmt.Errorf("%s.messages: %q is not a path; write it with a leading slash", Extension, t.Messages)
+	}
+	if r.TCP != 0 {
+		r.Port = r.TCP
 	}
 	if r.Log != "" {
 		if _, err := regexp.Compile(r.Log); err != nil {
@@ -131,10 +152,16 @@ var unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
 
 func jsonProblem(err error) string {
 	if m := unknownField.FindStringSubmatch(err.Error()); m != nil {
-		return fmt.Sprintf("unknown field %q (known: port, ready.http, ready.log, ready.sql, ready.port, ready.timeout, provider-states, messages, proxy)", m[1])
+		return fmt.Sprintf("unknown field %q (known: port, ready.http, ready.log, ready.sql, ready.tcp, ready.exec, ready.port, ready.timeout, provider-states, messages, proxy)", m[1])
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
+		switch te.Field {
+		case "ready.exec":
+			return fmt.Sprintf("field \"ready.exec\": got %s, want a list: the program and its arguments, e.g. exec: [pg_isready, -U, app] (exec: [sh, -c, \"...\"] for a shell)", te.Value)
+		case "ready.tcp":
+			return fmt.Sprintf("field \"ready.tcp\": got %s, want a container port number, e.g. tcp: 5432", te.Value)
+		}
 		if te.Field == "proxy" {
 			return fmt.Sprintf("field \"proxy\": got %s, want true or false (proxy: true puts a toxiproxy in front of the service)", te.Value)
 		}

@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"strconv"
@@ -13,6 +14,41 @@ import (
 )
 
 func main() {
+	// envtest check PATH: exit 0 when PATH exists (an exec readiness probe).
+	if len(os.Args) == 3 && os.Args[1] == "check" {
+		if _, err := os.Stat(os.Args[2]); err != nil {
+			fmt.Println("not ready:", err)
+			os.Exit(1)
+		}
+		fmt.Println("ready")
+		return
+	}
+	// MARK=PATH, MARK_AFTER=DURATION: write PATH after the delay.
+	if mark := os.Getenv("MARK"); mark != "" {
+		after, _ := time.ParseDuration(os.Getenv("MARK_AFTER"))
+		time.AfterFunc(after, func() { os.WriteFile(mark, []byte("marked"), 0o644) })
+	}
+	// TCP_PORT, TCP_AFTER=DURATION|never: after the delay, write /tcp-open,
+	// then listen on TCP_PORT (holding connections open).
+	if port := os.Getenv("TCP_PORT"); port != "" && os.Getenv("TCP_AFTER") != "never" {
+		after, _ := time.ParseDuration(os.Getenv("TCP_AFTER"))
+		time.AfterFunc(after, func() {
+			os.WriteFile("/tcp-open", []byte("open"), 0o644)
+			l, err := net.Listen("tcp", ":"+port)
+			if err != nil {
+				fmt.Println(err)
+				os.Exit(1)
+			}
+			fmt.Println("listening on TCP port", port)
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					return
+				}
+				go func() { defer c.Close(); io.Copy(io.Discard, c) }()
+			}
+		})
+	}
 	name := os.Getenv("NAME")
 	fmt.Printf("{\"msg\":\"starting\",\"service\":%q}\n", name)
 	switch os.Getenv("MODE") {
@@ -46,6 +82,7 @@ func main() {
 		}
 		io.WriteString(w, `{"status":"ok"}`)
 	})
+	mux.HandleFunc("/env", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, os.Getenv(r.URL.Query().Get("name"))) })
 	mux.HandleFunc("/whoami", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, name) })
 	mux.HandleFunc("/started", func(w http.ResponseWriter, r *http.Request) {
 		io.WriteString(w, strconv.FormatInt(begin.UnixMilli(), 10))
