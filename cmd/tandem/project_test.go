@@ -103,4 +103,13 @@ consumers:
 			t.Errorf("report.html lacks %q", want)
 		}
 	}
+
+	// A project whose consumers publish from their own repositories
+	// declares none: tandem verify verifies what the store holds.
+	write("compose.yaml", system("1.0"))
+	write("tandem.yaml", "version: 1\n")
+	code, output = verify("out-store")
+	if code != 0 || strings.Contains(output, "consumer pacts") || !strings.Contains(output, "echo 1.0: 1 verified, 0 failed") {
+		t.Errorf("tandem verify of the store's pacts: exit %d, want 0, no consumer step, echo verified:\n%s", code, output)
+	}
 }

@@ -168,21 +168,22 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 
 	pactDir := filepath.Join(out, "pacts")
-	step := sum.step(p, "consumer pacts", func() (string, error) {
-		if len(cfg.Consumers) > 0 {
-			return commandPacts(ctx, cfg, tools, pactDir)
+	switch {
+	case len(cfg.Consumers) > 0:
+		if sum.step(p, "consumer pacts", func() (string, error) { return commandPacts(ctx, cfg, tools, pactDir) }).Passed {
+			sum.step(p, "publish pacts", func() (string, error) { return publishConsumers(ctx, cfg, sys, store, pactDir) })
 		}
-		return consumerPacts(ctx, cfg, tools, filepath.Dir(sys.File), pactDir)
-	})
-	if step.Passed {
-		sum.step(p, "publish pacts", func() (string, error) {
-			if len(cfg.Consumers) > 0 {
-				return publishConsumers(ctx, cfg, sys, store, pactDir)
-			}
-			return publish(sys, store, cfg.Branch, pactDir)
-		})
+	case len(cfg.Suites) > 0:
+		if sum.step(p, "consumer pacts", func() (string, error) {
+			return consumerPacts(ctx, cfg, tools, filepath.Dir(sys.File), pactDir)
+		}).Passed {
+			sum.step(p, "publish pacts", func() (string, error) { return publish(sys, store, cfg.Branch, pactDir) })
+		}
+	default:
+		// A project without consumers of its own: the pacts are in the
+		// store already (published from the consumers' repositories).
 	}
-	if !sum.Steps[len(sum.Steps)-1].Passed {
+	if len(sum.Steps) > 0 && !sum.Steps[len(sum.Steps)-1].Passed {
 		return finish()
 	}
 	if len(cfg.Suites) == 0 {
