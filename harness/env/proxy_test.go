@@ -209,7 +209,7 @@ func TestMissingToxiproxyImageFailsBeforeCreatingAnything(t *testing.T) {
 	if err == nil {
 		t.Fatal("start succeeded")
 	}
-	for _, want := range []string{`toxiproxy image "tandem.local/does-not-exist:0"`, "x-tandem.proxy on back", "make setup"} {
+	for _, want := range []string{`toxiproxy image "tandem.local/does-not-exist:0"`, "x-tandem.proxy on back", "tandem setup"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error does not contain %q:\n%s", want, err)
 		}
