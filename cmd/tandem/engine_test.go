@@ -136,7 +136,7 @@ func TestEngineStoppedUnderTandemUp(t *testing.T) {
 		up.waitExit(t, 10*time.Second)
 		exitAfter := time.Since(stopped)
 		assertEngineLost(t, up, eng, runID, "stopped during run "+runID,
-			"start it again (`make setup`)", "`tandem down --run "+runID+"`", "waited 1s", "TANDEM_ENGINE_GRACE")
+			"start it again (`tandem setup`", "`tandem down --run "+runID+"`", "waited 1s", "TANDEM_ENGINE_GRACE")
 		eng.Restart(t)
 		if left := engineResources(t, cli, runID); len(left) == 0 {
 			t.Fatalf("run %s left nothing on the engine to remove: the test proves nothing", runID)

@@ -74,7 +74,7 @@ func (e *EngineLostError) Error() string {
 	down := "`tandem down --run " + e.RunID + "`"
 	switch {
 	case !e.Stopped:
-		b.WriteString(": start it again (`make setup`), then remove what the run left with " + down)
+		b.WriteString(": start it again (`tandem setup`, or `make setup` in Tandem's repository), then remove what the run left with " + down)
 	case e.Back && e.CleanupErr == nil:
 		fmt.Fprintf(&b, "; Tandem waited %s for it to answer again and removed what the run left (%s); run the command again",
 			e.Waited.Round(100*time.Millisecond), e.Removed)
@@ -82,10 +82,10 @@ func (e *EngineLostError) Error() string {
 		fmt.Fprintf(&b, "; it answered again after %s, but removing what the run left failed (%v): remove it with %s",
 			e.Waited.Round(100*time.Millisecond), e.CleanupErr, down)
 	case e.Interrupted:
-		fmt.Fprintf(&b, ": start it again (`make setup`), then remove what the run left with %s (Tandem stopped waiting for the engine after %s, when it was interrupted)",
+		fmt.Fprintf(&b, ": start it again (`tandem setup`, or `make setup` in Tandem's repository), then remove what the run left with %s (Tandem stopped waiting for the engine after %s, when it was interrupted)",
 			down, e.Waited.Round(100*time.Millisecond))
 	default:
-		fmt.Fprintf(&b, ": start it again (`make setup`), then remove what the run left with %s (Tandem waited %s for the engine to come back; %s sets how long)",
+		fmt.Fprintf(&b, ": start it again (`tandem setup`, or `make setup` in Tandem's repository), then remove what the run left with %s (Tandem waited %s for the engine to come back; %s sets how long)",
 			down, e.Grace, GraceEnv)
 	}
 	return b.String()

@@ -31,7 +31,7 @@ func TestEngineLostErrorSaysWhatHappenedAndWhatToDo(t *testing.T) {
 	}{
 		{"noticed, Stop not run yet", func(e *env.EngineLostError) {},
 			[]string{"the Docker engine at unix:///tmp/te-1/docker.sock stopped during run r1 (connect: connection refused)",
-				"start it again (`make setup`)", "`tandem down --run r1`"},
+				"start it again (`tandem setup`", "`tandem down --run r1`"},
 			[]string{"check if the path"}},
 		{"while starting", func(e *env.EngineLostError) { e.Starting = true },
 			[]string{"stopped while run r1 was starting"}, nil},
@@ -46,7 +46,7 @@ func TestEngineLostErrorSaysWhatHappenedAndWhatToDo(t *testing.T) {
 		},
 			[]string{"removing what the run left failed (remove network tandem-r1: in use)", "`tandem down --run r1`"}, nil},
 		{"not back in time", func(e *env.EngineLostError) { e.Stopped = true },
-			[]string{"start it again (`make setup`)", "`tandem down --run r1`", "waited 30s", env.GraceEnv}, nil},
+			[]string{"start it again (`tandem setup`", "`tandem down --run r1`", "waited 30s", env.GraceEnv}, nil},
 		{"wait interrupted", func(e *env.EngineLostError) { e.Stopped, e.Interrupted, e.Waited = true, true, 1100*time.Millisecond },
 			[]string{"`tandem down --run r1`", "stopped waiting for the engine after 1.1s, when it was interrupted"}, []string{"waited 30s"}},
 		{"hung engine", func(e *env.EngineLostError) { e.Err = context.DeadlineExceeded },

@@ -36,7 +36,7 @@ func (e *Env) checkImages(ctx context.Context) error {
 			continue
 		}
 		if err := pull(ctx, e.cli, svc.Image); err != nil {
-			errs = append(errs, fmt.Errorf("service %q: image %q is not on this machine and could not be pulled (%v); build it (`make setup` builds the reference images) or fix image: in %s",
+			errs = append(errs, fmt.Errorf("service %q: image %q is not on this machine and could not be pulled (%v); build it (docker build -t IMAGE, or give the service a build: section; in Tandem's repository `make setup` builds the reference images) or fix image: in %s",
 				name, svc.Image, err, e.System.File))
 		}
 	}

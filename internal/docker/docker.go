@@ -116,7 +116,7 @@ func engineHost() string {
 }
 
 func noEngine(err error) error {
-	return fmt.Errorf("no Docker engine answers at %s (%v); run `make setup`, which starts one (and installs docker.io on Debian as root), or start Docker yourself", engineHost(), err)
+	return fmt.Errorf("no Docker engine answers at %s (%v); run `tandem setup` (`make setup` in Tandem's repository), which starts one (and installs docker.io on Debian as root), or start Docker yourself", engineHost(), err)
 }
 
 // ImageExists reports whether ref is present in the engine's image store.
