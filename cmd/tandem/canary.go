@@ -89,7 +89,7 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		s.Mix = reqs
 	case *pacts:
-		reqs, err := pactRequests(*contracts, s.Service)
+		reqs, err := traffic.FromStore(*contracts, s.Service)
 		if err != nil {
 			return fail(err)
 		}
