@@ -63,12 +63,12 @@ classifier:
 	return dir
 }
 
-// verifyIn runs tandem verify -C dir --out dir/out and returns its exit
+// verifyIn runs tandem verify -C dir --out dir/OUT ARGS... and returns its exit
 // code and everything it printed.
-func verifyIn(t *testing.T, dir, out string) (int, string) {
+func verifyIn(t *testing.T, dir, out string, args ...string) (int, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"verify", "-C", dir, "--out", filepath.Join(dir, out)}, &stdout, &stderr)
+	code := run(context.Background(), append([]string{"verify", "-C", dir, "--out", filepath.Join(dir, out)}, args...), &stdout, &stderr)
 	return code, stdout.String() + stderr.String()
 }
 
@@ -162,30 +162,36 @@ func TestVerifyRefusesAMistakenComparison(t *testing.T) {
 	tests := []struct {
 		name, runs string
 		want       []string
+		args       []string
 	}{
 		{"a parallel run of no service", `parallelRuns:
   - service: ecko
     primary: a:1
     candidate: a:2
     pacts: true
-`, []string{`tandem.yaml:9: parallelRuns[0].service: the system has no service "ecko"; its services are echo`}},
+`, []string{`tandem.yaml:9: parallelRuns[0].service: the system has no service "ecko"; its services are echo`}, nil},
 		{"a canary of no service", `canaries:
   - service: echoo
     baseline: a:1
     canary: a:2
-`, []string{`tandem.yaml:9: canaries[0].service: the system has no service "echoo"`}},
+`, []string{`tandem.yaml:9: canaries[0].service: the system has no service "echoo"`}, nil},
 		{"an ignore rule of no form", `parallelRuns:
   - service: echo
     primary: a:1
     candidate: a:2
     pacts: true
     ignore: ["colour:red"]
-`, []string{"tandem.yaml:13: parallelRuns[0].ignore[0]:", "colour", "accepted forms"}},
+`, []string{"tandem.yaml:13: parallelRuns[0].ignore[0]:", "colour", "accepted forms"}, nil},
+		{"a canary with --suites, which would not run it", `canaries:
+  - service: echo
+    baseline: a:1
+    canary: a:2
+`, []string{"tandem.yaml:8: canaries: tandem verify runs them itself, not with --suites"}, []string{"--suites", "contracts"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := teamFolder(t, "tandem.local/none", tc.runs)
-			code, output := verifyIn(t, dir, "out")
+			code, output := verifyIn(t, dir, "out", tc.args...)
 			if code != 1 {
 				t.Errorf("exit %d, want 1 (as every mistake in tandem.yaml)", code)
 			}
