@@ -83,7 +83,7 @@ func applyComparisons(ctx context.Context, p *project.Project, cfg *verify.Confi
 			field = "canaries"
 		}
 		return fmt.Errorf("%s:%d: %s: tandem verify runs them itself, not with --suites (which runs this repository's Ginkgo suites); drop --suites, or remove them from %s",
-			p.File, p.Line(field), field, project.FileName)
+			filepath.Base(p.File), p.Line(field), field, project.FileName)
 	}
 	var opts []system.LoadOption
 	if len(cfg.Profiles) > 0 {
