@@ -41,6 +41,9 @@ consumers:
   "request": {"method": "POST", "path": "/login", "headers": {"Content-Type": "application/json"}, "body": {"user": "bob"}},
   "response": {"status": 200, "headers": {"Content-Type": "application/json"}, "body": {"user": "bob"}}}],
  "metadata": {"pactSpecification": {"version": "3.0.0"}}}`,
+		"traffic/echo.jsonl": `{"method":"POST","path":"/login","headers":{"Content-Type":["application/json"]},"body":"{\"user\":\"ann\"}"}
+{"method":"GET","path":"/whoami"}
+`,
 		"judge.yaml": `name: errors-only
 metrics:
   - name: errors
@@ -75,23 +78,23 @@ func verifyIn(t *testing.T, dir, out string, args ...string) (int, string) {
 // TestVerifyRunsAProjectsParallelRun declares a parallel run in tandem.yaml
 // whose candidate answers another version than the primary, on the
 // requests of the stored pacts: tandem verify runs it itself, fails the
-// step with the difference in the report; an ignore rule for that field
-// makes it pass.
+// step with the difference in the report; on a traffic file, with an
+// ignore rule for that field, it passes.
 func TestVerifyRunsAProjectsParallelRun(t *testing.T) {
 	image := "tandem.local/runs-echo"
 	imagetest.BuildGo(t, "./cmd/tandem/testdata/secrets/echo", image, "1.0")
 	imagetest.BuildGo(t, "./cmd/tandem/testdata/secrets/echo", image, "1.1", "-ldflags=-X main.version=1.1")
-	runs := func(ignore string) string {
+	runs := func(traffic, ignore string) string {
 		return `parallelRuns:
   - service: echo
     primary: ` + image + `:1.0
     candidate: ` + image + `:1.1
-    pacts: true
+    ` + traffic + `
     ignore: [` + ignore + `]
 `
 	}
 
-	dir := teamFolder(t, image, runs(`"header:Date"`))
+	dir := teamFolder(t, image, runs("pacts: true", `"header:Date"`))
 	code, output := verifyIn(t, dir, "out")
 	if code != 1 {
 		t.Fatalf("a candidate that answers differently: exit %d, want 1\n%s", code, output)
@@ -111,12 +114,13 @@ func TestVerifyRunsAProjectsParallelRun(t *testing.T) {
 		}
 	}
 
-	dir = teamFolder(t, image, runs(`"header:Date", "path:body.version"`))
+	// The traffic file's two requests this time, not the pact's one.
+	dir = teamFolder(t, image, runs("traffic: traffic/echo.jsonl", `"header:Date", "path:body.version"`))
 	code, output = verifyIn(t, dir, "out")
 	if code != 0 {
 		t.Fatalf("the difference is ignored: exit %d, want 0\n%s", code, output)
 	}
-	if !strings.Contains(output, "No behavioural difference") {
+	if !strings.Contains(output, "No behavioural difference: the candidate answered all 2 requests") {
 		t.Errorf("tandem verify printed no verdict of the parallel run:\n%s", output)
 	}
 	if page := readFile(t, filepath.Join(dir, "out", "report.html")); !strings.Contains(page, "echo: 0 fields differ") {
