@@ -6,7 +6,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/report"
@@ -37,9 +36,9 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.Var(&requestList, "request", "the request mix: a `request` like \"GET /products/p-1\" (repeatable)")
 	fs.Var(&routes, "route", "an endpoint `template` such as \"GET /products/{id}\" (repeatable)")
 	fs.DurationVar(&s.Duration, "duration", 0, "how long to send load (e.g. 30s)")
-	fs.IntVar(&s.Requests, "requests", 0, "how many requests per side (default 1000 when no --duration)")
-	fs.IntVar(&s.Rate, "rate", 100, "requests per second to each side")
-	fs.DurationVar(&s.Warmup, "warmup", 2*time.Second, "send both sides the same load this long first, not judged (0: none)")
+	fs.IntVar(&s.Requests, "requests", 0, fmt.Sprintf("how many requests per side (default %d when no --duration)", canary.DefaultRequests))
+	fs.IntVar(&s.Rate, "rate", canary.DefaultRate, "requests per second to each side")
+	fs.DurationVar(&s.Warmup, "warmup", canary.DefaultWarmup, "send both sides the same load this long first, not judged (0: none)")
 	sequential := fs.Bool("sequential", false, "judge at 10 looks and stop early once the verdict is certain (O'Brien–Fleming alpha spending)")
 	out := fs.String("out", "out/canary", "the output `folder`")
 	if err := fs.Parse(args); err != nil {
@@ -56,7 +55,7 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fail(fmt.Errorf("--baseline and --canary are required"))
 	}
 	if s.Duration == 0 && s.Requests == 0 {
-		s.Requests = 1000
+		s.Requests = canary.DefaultRequests
 	}
 	if *sequential {
 		s.Looks = 10
@@ -89,7 +88,7 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		s.Mix = reqs
 	case *pacts:
-		reqs, err := pactRequests(*contracts, s.Service)
+		reqs, err := traffic.FromStore(*contracts, s.Service)
 		if err != nil {
 			return fail(err)
 		}

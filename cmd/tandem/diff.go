@@ -7,9 +7,7 @@ import (
 	"net"
 	"path/filepath"
 	"strings"
-	"time"
 
-	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/diff"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/report"
@@ -97,7 +95,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		cfg.Requests = reqs
 	case *pacts:
-		reqs, err := pactRequests(*contracts, cfg.Service)
+		reqs, err := traffic.FromStore(*contracts, cfg.Service)
 		if err != nil {
 			return fail(err)
 		}
@@ -127,34 +125,6 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 
 func writeDiff(dir string, o *parallelrun.Outcome) error {
 	return report.WriteDiffFiles(dir, o)
-}
-
-// pactRequests are the requests of the pacts published for provider.
-func pactRequests(dir, provider string) ([]traffic.Request, error) {
-	store, err := contract.Open(dir)
-	if err != nil {
-		return nil, err
-	}
-	pacts, err := store.Select(provider, nil, time.Time{})
-	if err != nil {
-		return nil, err
-	}
-	var reqs []traffic.Request
-	for _, p := range pacts {
-		pact, err := contract.ReadPact(p.Path)
-		if err != nil {
-			return nil, err
-		}
-		rs, err := traffic.FromPact(pact)
-		if err != nil {
-			return nil, err
-		}
-		reqs = append(reqs, rs...)
-	}
-	if len(reqs) == 0 {
-		return nil, fmt.Errorf("no HTTP requests in the pacts published for %s in %s", provider, dir)
-	}
-	return reqs, nil
 }
 
 // serviceName names an image run alone: "shop-catalog" for tandem.local/shop-catalog:1.0.

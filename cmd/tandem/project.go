@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/tandem-harness/tandem/cmd/tandem/internal/verify"
+	"github.com/tandem-harness/tandem/harness/canary"
+	"github.com/tandem-harness/tandem/harness/diff"
 	"github.com/tandem-harness/tandem/harness/project"
 	"github.com/tandem-harness/tandem/harness/system"
 )
@@ -12,7 +17,7 @@ import (
 // applyProject reads dir's tandem.yaml, when it has one, into cfg: what the
 // command line says wins over the file (a flag given is in set). It
 // returns the file read, or "".
-func applyProject(dir string, set map[string]bool, cfg *verify.Config) (string, error) {
+func applyProject(ctx context.Context, dir string, set map[string]bool, cfg *verify.Config) (string, error) {
 	file := project.Find(dir)
 	if file == "" {
 		if set["C"] {
@@ -58,7 +63,84 @@ func applyProject(dir string, set map[string]bool, cfg *verify.Config) (string, 
 	if refused := notYetRun(p); refused != "" {
 		return "", fmt.Errorf("%s: %s", file, refused)
 	}
+	if err := applyComparisons(ctx, p, cfg); err != nil {
+		return "", err
+	}
 	return file, nil
+}
+
+// applyComparisons maps the project's parallel runs and canaries into cfg,
+// with their ignore rules and judge configs read now, and checks that the
+// services they (and the providers) name are services of the system cfg
+// runs: a mistake is an error at its line before anything starts.
+func applyComparisons(ctx context.Context, p *project.Project, cfg *verify.Config) error {
+	if len(p.ParallelRuns)+len(p.Canaries)+len(p.Providers) == 0 {
+		return nil
+	}
+	if len(cfg.Suites) > 0 && len(p.ParallelRuns)+len(p.Canaries) > 0 {
+		field := "parallelRuns"
+		if len(p.ParallelRuns) == 0 {
+			field = "canaries"
+		}
+		return fmt.Errorf("%s:%d: %s: tandem verify runs them itself, not with --suites (which runs this repository's Ginkgo suites); drop --suites, or remove them from %s",
+			filepath.Base(p.File), p.Line(field), field, project.FileName)
+	}
+	var opts []system.LoadOption
+	if len(cfg.Profiles) > 0 {
+		opts = append(opts, system.WithProfiles(cfg.Profiles...))
+	}
+	sys, err := system.LoadWith(ctx, system.SplitFiles(cfg.System), opts...)
+	if err != nil {
+		return err
+	}
+	if err := p.CheckServices(sys.Names()); err != nil {
+		return err
+	}
+	line := func(field string) string { return fmt.Sprintf("%s:%d", filepath.Base(p.File), p.Line(field)) }
+	names := map[string]int{}
+	name := func(kind, service string) string { // parallel runs of one service get their own folders
+		names[kind+" "+service]++
+		if n := names[kind+" "+service]; n > 1 {
+			return fmt.Sprintf("%s-%d", service, n)
+		}
+		return service
+	}
+	var errs []error
+	for i, r := range p.ParallelRuns {
+		f := fmt.Sprintf("parallelRuns[%d]", i)
+		run := verify.ParallelRun{
+			Name: name("parallelrun", r.Service), Service: r.Service, Primary: r.Primary, Candidate: r.Candidate,
+			Traffic: p.Path(r.Traffic), Line: line(f),
+		}
+		for j, text := range r.Ignore {
+			rule, err := diff.ParseRule(text)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s.ignore[%d]: %w", line(fmt.Sprintf("%s.ignore[%d]", f, j)), f, j, err))
+				continue
+			}
+			run.Ignore = append(run.Ignore, rule)
+		}
+		cfg.ParallelRuns = append(cfg.ParallelRuns, run)
+	}
+	for i, k := range p.Canaries {
+		f := fmt.Sprintf("canaries[%d]", i)
+		c := verify.Canary{
+			Name: name("canary", k.Service), Service: k.Service, Baseline: k.Baseline, Canary: k.Canary,
+			Rate: k.Load.Rate, Traffic: p.Path(k.Load.Traffic), Line: line(f),
+		}
+		if k.Load.Duration != "" {
+			c.Duration, _ = time.ParseDuration(k.Load.Duration) // project.Load checked it
+		}
+		if k.Judge != "" {
+			judge, err := canary.LoadConfig(p.Path(k.Judge))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: %s.judge: %w", line(f+".judge"), f, err))
+			}
+			c.Judge = judge
+		}
+		cfg.Canaries = append(cfg.Canaries, c)
+	}
+	return errors.Join(errs...)
 }
 
 // notYetRun names what a tandem.yaml declares that tandem verify does not
@@ -67,7 +149,7 @@ func notYetRun(p *project.Project) string {
 	for _, f := range []struct {
 		field string
 		n     int
-	}{{"suites", len(p.Suites)}, {"parallelRuns", len(p.ParallelRuns)}, {"canaries", len(p.Canaries)}} {
+	}{{"suites", len(p.Suites)}} {
 		if field, n := f.field, f.n; n > 0 {
 			return fmt.Sprintf("line %d: %s: tandem verify does not run the %s of a tandem.yaml yet (it runs this repository's suites: --suites); remove them for now",
 				p.Line(field), field, field)

@@ -43,7 +43,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	cfg.Stdout = stdout
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	file, err := applyProject(*chdir, set, &cfg)
+	file, err := applyProject(ctx, *chdir, set, &cfg)
 	if err != nil {
 		return err
 	}

@@ -110,7 +110,10 @@ type Canary struct {
 	Judge string `yaml:"judge"`
 }
 
-// CanaryLoad is the load a canary run sends to both sides.
+// CanaryLoad is the load a canary run sends to both sides. Unset, they are
+// `tandem canary`'s: canary.DefaultRate, canary.DefaultRequests per side
+// without a Duration; Traffic (the request mix) defaults to the requests of
+// the stored pacts whose provider is the service.
 type CanaryLoad struct {
 	Rate     int    `yaml:"rate"`
 	Duration string `yaml:"duration"`

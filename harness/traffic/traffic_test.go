@@ -90,3 +90,24 @@ func TestFromPact(t *testing.T) {
 		t.Errorf("requests = %s", got)
 	}
 }
+
+func TestFromStore(t *testing.T) {
+	dir := t.TempDir()
+	store, err := contract.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Publish("gateway", "1.0", contract.PublishOptions{Branch: "main"}, "../contract/testdata/gateway-catalog.json"); err != nil {
+		t.Fatal(err)
+	}
+	reqs, err := FromStore(dir, "catalog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reqs) != 3 || reqs[2].Method+" "+reqs[2].URL() != "GET /products/p-1" {
+		t.Errorf("requests = %+v", reqs)
+	}
+	if _, err := FromStore(dir, "orders"); err == nil || !strings.Contains(err.Error(), "no HTTP requests in the pacts published for orders") {
+		t.Errorf("a provider without pacts: %v", err)
+	}
+}

@@ -60,6 +60,11 @@ type Config struct {
 	// folder and below write them, each published under the consumer
 	// service's image tag.
 	Consumers []Consumer
+	// ParallelRuns and Canaries compare a service's new image with its
+	// released one when Suites is empty (tandem.yaml's parallelRuns and
+	// canaries), after the contracts, each a step of its own.
+	ParallelRuns []ParallelRun
+	Canaries     []Canary
 	// LabelFilter runs only the specs it selects (Ginkgo's --label-filter).
 	LabelFilter string
 	// ReportURL is where CI publishes the output folder: the links of
@@ -199,6 +204,16 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		for _, name := range providers {
 			passed = sum.step(p, "contracts "+name, func() (string, error) {
 				return verifyProvider(ctx, cfg, p, sys, st, out, name)
+			}).Passed && passed
+		}
+		for _, r := range cfg.ParallelRuns {
+			passed = sum.step(p, "parallel run "+r.name(), func() (string, error) {
+				return runParallelRun(ctx, p, sys, store, out, r)
+			}).Passed && passed
+		}
+		for _, c := range cfg.Canaries {
+			passed = sum.step(p, "canary "+c.name(), func() (string, error) {
+				return runCanary(ctx, p, sys, store, out, c)
 			}).Passed && passed
 		}
 		if passed {
