@@ -13,7 +13,8 @@ import (
 // A phase the service never reached stays zero.
 type Timing struct {
 	Service string
-	// Wait is from the start of the environment until the service's turn
+	// Wait is from the start of the environment (which first checks the
+	// images and creates the network and volumes) until the service's turn
 	// came: its dependencies had reached their conditions.
 	Wait   time.Duration
 	Create time.Duration

@@ -174,7 +174,7 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 {{range .}}<tr><td>{{.Name}}</td><td class="num">{{dur .Duration}}</td><td class="num">{{pct .Percent}} %</td></tr>{{end}}
 </table></div>{{end}}
 {{with .Starts}}<h3>Environment starts, slowest first</h3>
-<p class="muted">Per service: waiting for its dependencies, creating its container, starting it, and until its readiness probe passed.</p>
+<p class="muted">Per service: from the environment's start until its dependencies were there (wait), creating its container, starting it, and until its readiness probe passed.</p>
 <div class="scroll"><table class="timing"><tr><th>suite</th><th>service</th><th>wait</th><th>create</th><th>start</th><th>ready</th><th>total</th></tr>
 {{range .}}<tr><td>{{.Suite}}</td><td>{{.Service}}</td><td class="num">{{dur .Wait}}</td><td class="num">{{dur .Create}}</td><td class="num">{{dur .Start}}</td><td class="num">{{dur .Ready}}</td><td class="num">{{dur .Total}}</td></tr>{{end}}
 </table></div>{{end}}

@@ -126,7 +126,7 @@ func WriteTimings(w io.Writer, dir string) error {
 	for _, s := range r.Starts {
 		rows = append(rows, []string{s.Suite, s.Service, textDur(s.Wait), textDur(s.Create), textDur(s.Start), textDur(s.Ready), textDur(s.Total)})
 	}
-	table(w, "Environment starts, per service, slowest first (wait: for its dependencies; ready: until its probe passed)", 2,
+	table(w, "Environment starts, per service, slowest first (wait: from the environment's start until its dependencies were there; ready: until its probe passed)", 2,
 		[]string{"suite", "service", "wait", "create", "start", "ready", "total"}, rows)
 	if len(r.Starts) == 0 {
 		fmt.Fprintf(w, "\nEnvironment starts: no suite recorded its environment's timings (OUT/SUITE/%s)\n", EnvironmentFile)
