@@ -253,7 +253,7 @@ func build(dir string, res *results) *Release {
 		compile = res.summary.Compile
 	}
 	r.Timing = timing(r, order, compile)
-	r.Slowest = slowest(r, compile, order)
+	r.Slowest = slowest(r, compile)
 	r.Starts = startRows(res.envs)
 	r.SlowSpecs = specTimes(order, slowSpecs)
 	r.Files = files(dir, res)

@@ -30,7 +30,7 @@ const slowSpecs = 10
 // suites step replaced by its compilation and each suite, and each step's
 // compilation shown beside it. Parts overlap nowhere, so their shares add up
 // to at most the whole run.
-func slowest(r *Release, compile []CompileTime, suites []*SuiteView) []TimingRow {
+func slowest(r *Release, compile []CompileTime) []TimingRow {
 	var rows []TimingRow
 	for _, tr := range r.Timing {
 		if tr.Sub || tr.Name == "suites" || tr.Name == "whole run" {
