@@ -3,6 +3,7 @@
 #   make verify   what CI runs: contracts + e2e against the reference shop → out/
 #   make test     unit tests and the harness's own integration tests
 #   make bench    benchmarks, with the figures they compare against
+#   make timings  where the last run's time went (from out/)
 #   make setup    Docker engine, Pact FFI, images (idempotent; run by the above)
 #   make install  install tandem as $(PREFIX)/bin/tandem (PREFIX=/usr/local)
 
@@ -37,12 +38,13 @@ TWO_AT_ONCE = ^TestLeakTwoFullVerificationsAtOnce
 # after the rest, each package run within its own go test -timeout.
 LEAK_TESTS = ^TestLeak
 
-.PHONY: help setup build install test verify bench down clean
+.PHONY: help setup build install test verify bench timings down clean
 
 help:
 	@echo "make verify   run the contract and e2e suites against the reference shop (what CI runs)"
 	@echo "make test     run unit tests and the harness's integration tests"
 	@echo "make bench    run the benchmarks and print their figures"
+	@echo "make timings  print where the last make verify's time went (steps, compiling, suites, each service's start)"
 	@echo "make build    build bin/tandem"
 	@echo "make install  install tandem as \$$PREFIX/bin/tandem (PREFIX=$(PREFIX)); needs only Go"
 	@echo "make setup    prepare this machine: Docker engine, Pact FFI, images (idempotent)"
@@ -81,6 +83,11 @@ verify: build
 # each figure, its unit and what it compares against, and out/bench.txt.
 bench: setup
 	$(GO) run ./internal/benchreport -out out/bench.md
+
+# Reads out/ only: no setup, no Docker (bin/tandem report --timings OUT).
+timings:
+	CGO_ENABLED=0 $(GO) build -o bin/tandem ./cmd/tandem
+	bin/tandem report --timings out
 
 down: build
 	bin/tandem down

@@ -90,6 +90,8 @@ type Service struct {
 	watched bool
 	// running is when the container last started.
 	running time.Time
+	// timing is where its start went (timings.go).
+	timing Timing
 }
 
 // Start starts sys in containers. On error it returns the partial environment

@@ -78,6 +78,7 @@ func (e *Env) labels(service string) map[string]string {
 // startService creates and starts one container, then waits until it is ready.
 // started is closed once the container runs.
 func (e *Env) startService(ctx context.Context, svc *system.Service, started chan<- struct{}) error {
+	clock := newPhaseClock(e.started)
 	lf, err := openLog(filepath.Join(e.Dir, "logs", svc.Name+".log"))
 	if err != nil {
 		return fmt.Errorf("start %s: %w", svc.Name, err)
@@ -123,7 +124,7 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 	// from the moment it starts, with a context that lives as long as the
 	// environment (not the start's).
 	req.LifecycleHooks = []testcontainers.ContainerLifecycleHooks{{
-		PostCreates: []testcontainers.ContainerHook{e.copyFilesHook(svc)},
+		PostCreates: []testcontainers.ContainerHook{e.copyFilesHook(svc), clock.createdHook()},
 		PostStarts: []testcontainers.ContainerHook{func(_ context.Context, c testcontainers.Container) error {
 			lf.follow(e.logCtx, e.cli, c.GetContainerID())
 			return nil
@@ -161,11 +162,16 @@ func (e *Env) startService(ctx context.Context, svc *system.Service, started cha
 	}
 	s.running = time.Now()
 	s.StartedAfter = time.Since(e.started)
+	clock.t.Start = clock.lap()
+	e.setTiming(s, clock.t)
 	close(started)
-	if err := e.waitReady(ctx, s); err != nil {
-		return err
+	err = e.waitReady(ctx, s)
+	if err == nil {
+		err = e.waitThroughProxy(ctx, s)
 	}
-	if err := e.waitThroughProxy(ctx, s); err != nil {
+	clock.t.Ready = clock.lap()
+	e.setTiming(s, clock.t)
+	if err != nil {
 		return err
 	}
 	if !e.mustComplete(svc.Name) {

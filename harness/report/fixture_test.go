@@ -12,6 +12,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/diff"
+	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/load"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/report"
@@ -56,6 +57,7 @@ func writeFixture(t testing.TB, dir string) {
 			{"name": "suites", "passed": false, "duration": "2m58s", "detail": "4 suite(s), 9 spec(s), 2 failed", "error": "4 suite(s), 9 spec(s), 2 failed"},
 		},
 		"suites": []any{}, "failures": []any{},
+		"compile": []map[string]any{{"name": "suite binaries", "step": "suites", "duration": "48s"}},
 	})
 
 	passed := func(container, text string, d time.Duration) types.SpecReport {
@@ -115,7 +117,12 @@ func writeFixture(t testing.TB, dir string) {
 	})
 
 	runDir := filepath.Join(dir, "runs", runID)
-	if err := report.WriteEnvironment(dir, "e2e", runID, runDir); err != nil {
+	timings := []env.Timing{
+		{Service: "catalog-db", Create: 300 * time.Millisecond, Start: 400 * time.Millisecond, Ready: 8200 * time.Millisecond},
+		{Service: "catalog", Wait: 8900 * time.Millisecond, Create: 90 * time.Millisecond, Start: 200 * time.Millisecond, Ready: 150 * time.Millisecond},
+		{Service: "gateway", Wait: 9400 * time.Millisecond, Create: 80 * time.Millisecond, Start: 180 * time.Millisecond, Ready: 20 * time.Millisecond},
+	}
+	if err := report.WriteEnvironment(dir, "e2e", runID, runDir, timings...); err != nil {
 		t.Fatal(err)
 	}
 	logLine := func(ms int, service, level, msg, id string, extra string) string {

@@ -40,7 +40,13 @@ type Release struct {
 	// Failures lists every failure in page order; each has an anchor.
 	Failures []*FailureView
 	Timing   []TimingRow
-	Files    []Link
+	// Slowest is the run's parts slowest first, with compilation on its own;
+	// Starts each service start in the suites' environments; SlowSpecs the
+	// slowest specs (timings.go).
+	Slowest   []TimingRow
+	Starts    []StartRow
+	SlowSpecs []SpecTime
+	Files     []Link
 }
 
 // Part is one line of the report's overview.
@@ -242,7 +248,14 @@ func build(dir string, res *results) *Release {
 		}
 	}
 	r.Sentence = sentence(r)
-	r.Timing = timing(r, order)
+	var compile []CompileTime
+	if res.summary != nil {
+		compile = res.summary.Compile
+	}
+	r.Timing = timing(r, order, compile)
+	r.Slowest = slowest(r, compile)
+	r.Starts = startRows(res.envs)
+	r.SlowSpecs = specTimes(order, slowSpecs)
 	r.Files = files(dir, res)
 	return r
 }
@@ -605,7 +618,7 @@ func pendingSentence(rows []ContractRow) string {
 	return joinAnd(each)
 }
 
-func timing(r *Release, suites []*SuiteView) []TimingRow {
+func timing(r *Release, suites []*SuiteView, compile []CompileTime) []TimingRow {
 	total := r.Duration
 	if total == 0 {
 		for _, sv := range suites {
@@ -643,6 +656,11 @@ func timing(r *Release, suites []*SuiteView) []TimingRow {
 	}
 	for _, st := range r.Steps {
 		add(st.Name, time.Duration(st.Duration), false)
+		for _, c := range compile {
+			if c.Step == st.Name {
+				add("compile "+c.Name, time.Duration(c.Duration), true)
+			}
+		}
 		if st.Name == "suites" {
 			addSuites()
 		}

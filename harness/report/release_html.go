@@ -169,6 +169,19 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 <div class="scroll"><table class="wide timing"><tr><th>part</th><th>took</th><th colspan="2">share of the run</th></tr>
 {{range .Timing}}<tr><td{{if .Sub}} class="sub"{{end}}>{{.Name}}</td><td class="num">{{dur .Duration}}</td><td class="num">{{pct .Percent}} %</td><td><div class="bar"><span style="width: {{pct .Percent}}%"></span></div></td></tr>{{end}}
 </table></div>
+{{with .Slowest}}<h3>Slowest first</h3>
+<div class="scroll"><table class="timing"><tr><th>part</th><th>took</th><th>share of the run</th></tr>
+{{range .}}<tr><td>{{.Name}}</td><td class="num">{{dur .Duration}}</td><td class="num">{{pct .Percent}} %</td></tr>{{end}}
+</table></div>{{end}}
+{{with .Starts}}<h3>Environment starts, slowest first</h3>
+<p class="muted">Per service: from the environment's start until its dependencies were there (wait), creating its container, starting it, and until its readiness probe passed.</p>
+<div class="scroll"><table class="timing"><tr><th>suite</th><th>service</th><th>wait</th><th>create</th><th>start</th><th>ready</th><th>total</th></tr>
+{{range .}}<tr><td>{{.Suite}}</td><td>{{.Service}}</td><td class="num">{{dur .Wait}}</td><td class="num">{{dur .Create}}</td><td class="num">{{dur .Start}}</td><td class="num">{{dur .Ready}}</td><td class="num">{{dur .Total}}</td></tr>{{end}}
+</table></div>{{end}}
+{{with .SlowSpecs}}<h3>Slowest specs</h3>
+<div class="scroll"><table class="timing"><tr><th>suite</th><th>spec</th><th>took</th></tr>
+{{range .}}<tr><td>{{.Suite}}</td><td>{{.Spec}}</td><td class="num">{{dur .Duration}}</td></tr>{{end}}
+</table></div>{{end}}
 {{with .Steps}}<h3>Steps</h3><ul>{{range .}}<li class="{{if .Passed}}pass{{else}}fail{{end}}">{{.Name}} ({{stepdur .Duration}}): {{.Detail}}</li>{{end}}</ul>{{end}}
 </section>
 

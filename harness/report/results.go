@@ -14,6 +14,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/canary"
 	"github.com/tandem-harness/tandem/harness/contract"
+	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
@@ -38,6 +39,15 @@ type RunSummary struct {
 	Duration  Duration          `json:"duration"`
 	Steps     []RunStep         `json:"steps"`
 	Deploy    []contract.Answer `json:"canIDeploy,omitempty"`
+	// Compile is the time spent compiling, part of the step it names.
+	Compile []CompileTime `json:"compile,omitempty"`
+}
+
+// CompileTime is how long one compilation took, within the step named Step.
+type CompileTime struct {
+	Name     string   `json:"name"`
+	Step     string   `json:"step"`
+	Duration Duration `json:"duration"`
 }
 
 // RunStep is one stage of a verification run.
@@ -76,16 +86,34 @@ type Environment struct {
 	RunID string `json:"runId"`
 	// Logs is the folder of the services' logs, relative to OUT.
 	Logs string `json:"logs"`
+	// Timings is where the environment's start went, per service (env.Timing).
+	Timings []ServiceTiming `json:"timings,omitempty"`
+}
+
+// ServiceTiming is one service's start: waiting for its dependencies,
+// creating its container, starting it, and until it was ready.
+type ServiceTiming struct {
+	Service string   `json:"service"`
+	Wait    Duration `json:"wait"`
+	Create  Duration `json:"create"`
+	Start   Duration `json:"start"`
+	Ready   Duration `json:"ready"`
 }
 
 // WriteEnvironment writes OUT/SUITE/environment.json for an environment
-// whose run folder (with logs/ in it) is runDir.
-func WriteEnvironment(out, suite, runID, runDir string) error {
+// whose run folder (with logs/ in it) is runDir, with how its services'
+// start went (env.Env.Timings).
+func WriteEnvironment(out, suite, runID, runDir string, timings ...env.Timing) error {
 	logs, err := filepath.Rel(out, filepath.Join(runDir, "logs"))
 	if err != nil {
 		return fmt.Errorf("write the environment of %s: %w", suite, err)
 	}
-	b, _ := json.MarshalIndent(Environment{Suite: suite, RunID: runID, Logs: filepath.ToSlash(logs)}, "", "  ")
+	e := Environment{Suite: suite, RunID: runID, Logs: filepath.ToSlash(logs)}
+	for _, t := range timings {
+		e.Timings = append(e.Timings, ServiceTiming{Service: t.Service,
+			Wait: Duration(t.Wait), Create: Duration(t.Create), Start: Duration(t.Start), Ready: Duration(t.Ready)})
+	}
+	b, _ := json.MarshalIndent(e, "", "  ")
 	return atomicfile.Write(filepath.Join(out, suite, EnvironmentFile), append(b, '\n'))
 }
 

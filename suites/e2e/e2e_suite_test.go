@@ -48,7 +48,7 @@ var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	Expect(err).NotTo(HaveOccurred())
 	// The release report follows a failed journey's request ids through the
 	// logs of this environment: tell it where they are.
-	Expect(report.WriteEnvironment(shop.OutDir(), "e2e", e.RunID, e.Dir)).To(Succeed())
+	Expect(report.WriteEnvironment(shop.OutDir(), "e2e", e.RunID, e.Dir, e.Timings()...)).To(Succeed())
 	b, _ := json.Marshal(shared{Gateway: url, Notifications: notesURL, NotificationsLog: notes.LogFile, RunID: e.RunID})
 	return b
 }, func(_ context.Context, b []byte) {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/link"
+	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/harness/suite"
 	"github.com/tandem-harness/tandem/suites/internal/shop"
 )
@@ -46,6 +47,8 @@ var (
 var _ = SynchronizedBeforeSuite(func(ctx SpecContext) []byte {
 	sys := shop.LoadSystem(ctx)
 	e := suite.StartEnv(ctx, sys, env.WithOutputDir(shop.RunsDir())) // torn down after the last process is done
+	// Where its logs are, and how each service's start went, for the report.
+	Expect(report.WriteEnvironment(shop.OutDir(), "resilience", e.RunID, e.Dir, e.Timings()...)).To(Succeed())
 	s := shared{Links: map[string]*link.Link{}, RunID: e.RunID}
 	var err error
 	for name, url := range map[string]*string{"gateway": &s.Gateway, "orders": &s.Orders, "notifications": &s.Notifications} {

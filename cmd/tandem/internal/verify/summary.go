@@ -24,8 +24,10 @@ type Summary struct {
 	StartedAt time.Time `json:"startedAt"`
 	Duration  Duration  `json:"duration"`
 	Steps     []Step    `json:"steps"`
-	Suites    []Suite   `json:"suites"`
-	Failures  []Failure `json:"failures"`
+	// Compile is the time spent compiling, within the step it names.
+	Compile  []report.CompileTime `json:"compile,omitempty"`
+	Suites   []Suite              `json:"suites"`
+	Failures []Failure            `json:"failures"`
 	// PendingFailures names every pending pact that fails: Pact's pending
 	// rule keeps it from failing its provider's verification, so it is said
 	// here, not counted as a mere skipped spec.
@@ -86,6 +88,14 @@ func (s *Summary) step(p *progress.Writer, name string, run func() (string, erro
 	return st
 }
 
+// timeCompile runs compile and records how long it took, within step.
+func (s *Summary) timeCompile(name, step string, compile func() error) error {
+	begin := time.Now()
+	err := compile()
+	s.Compile = append(s.Compile, report.CompileTime{Name: name, Step: step, Duration: Duration(time.Since(begin))})
+	return err
+}
+
 func firstNonEmpty(ss ...string) string {
 	for _, s := range ss {
 		if s != "" {
@@ -141,6 +151,11 @@ func (s *Summary) Print(w io.Writer, out string) {
 		fmt.Fprintf(w, "  %s  %-15s %s\n", mark, st.Name, st.Detail)
 		if st.Error != "" && st.Error != st.Detail {
 			fmt.Fprintf(w, "        %s\n", strings.ReplaceAll(st.Error, "\n", "\n        "))
+		}
+		for _, c := range s.Compile {
+			if c.Step == st.Name {
+				fmt.Fprintf(w, "        compiling %s took %s\n", c.Name, time.Duration(c.Duration).Round(100*time.Millisecond))
+			}
 		}
 		if st.Name != "suites" {
 			continue

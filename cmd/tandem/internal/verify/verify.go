@@ -397,7 +397,12 @@ func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolL
 			return "", fmt.Errorf("no suite %q: %s does not exist", s, dir)
 		}
 	}
-	bins, removeBins, err := compileSuites(ctx, cfg, tools, out, cfg.Suites)
+	var bins []string
+	removeBins := func() {}
+	err := sum.timeCompile("suite binaries", "suites", func() (err error) {
+		bins, removeBins, err = compileSuites(ctx, cfg, tools, out, cfg.Suites)
+		return err
+	})
 	defer removeBins()
 	if err != nil {
 		return "", err
