@@ -54,7 +54,8 @@ const installPact = `{
 // clone with `make install PREFIX=…`, deletes the copy, and runs the
 // installed binary from a folder outside any repository, as a new user
 // would: --help and up with no Pact library anywhere it looks, then
-// `tandem setup` and contracts verify.
+// `tandem setup`, contracts verify, and tandem verify driven by the
+// tandem.yaml that tandem init wrote.
 func TestInstalledTandemRunsWithoutTheClone(t *testing.T) {
 	root := imagetest.Root()
 	image := imagetest.BuildGo(t, "./cmd/tandem/testdata/secrets/echo", "tandem.local/install-echo", "1.0")
@@ -180,6 +181,36 @@ func TestInstalledTandemRunsWithoutTheClone(t *testing.T) {
 		}
 		if !strings.Contains(string(junit), `failures="0"`) || strings.Contains(string(junit), "<skipped") || !strings.Contains(string(junit), "a login") {
 			t.Errorf("the JUnit file does not show the interaction verified:\n%s", junit)
+		}
+	})
+
+	t.Run("verify driven by the tandem.yaml that init wrote", func(t *testing.T) {
+		if code, stdout, stderr := tandem("init"); code != 0 {
+			t.Fatalf("tandem init: exit %d\n%s%s", code, stdout, stderr)
+		}
+		text, err := os.ReadFile(filepath.Join(project, "tandem.yaml"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The team declares its consumer, whose command writes its pact.
+		declared := strings.Replace(string(text), "consumers: []\n", "consumers:\n  - name: client\n    command: cp client-echo.json \"$TANDEM_PACT_DIR\"\n", 1)
+		if declared == string(text) {
+			t.Fatalf("tandem init wrote no consumers line:\n%s", text)
+		}
+		if err := os.WriteFile(filepath.Join(project, "tandem.yaml"), []byte(declared), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := tandem("verify", "--out", "out-verify")
+		if code != 0 {
+			t.Fatalf("tandem verify: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+		}
+		for _, want := range []string{"consumer pacts", "contracts echo", "echo 1.0: 1 verified, 0 failed", "PASSED"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("tandem verify printed no %q:\n%s", want, stdout)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(project, "out-verify", "report.html")); err != nil {
+			t.Errorf("no release report: %v", err)
 		}
 	})
 }
