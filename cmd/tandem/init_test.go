@@ -55,7 +55,7 @@ func TestVerifyReadsTheProjectFile(t *testing.T) {
 	}
 	cases := []struct{ file, want string }{
 		{"consumers:\n  - name: web\n", "tandem.yaml:2: consumers[0].command: required"},
-		{"suites:\n  - name: smoke\n    command: ./smoke.sh\n    junit: out/smoke.xml\n", "line 1: suites: tandem verify does not run the suites of a tandem.yaml yet"},
+		{"suites:\n  - name: journeys\n    ginkgo: ./suites/journeys\n", "tandem.yaml:3: suites[0].ginkgo: the Ginkgo package ./suites/journeys does not exist"},
 	}
 	for _, c := range cases {
 		if err := os.WriteFile(filepath.Join(dir, project.FileName), []byte(c.file), 0o644); err != nil {

@@ -60,8 +60,20 @@ func applyProject(ctx context.Context, dir string, set map[string]bool, cfg *ver
 			Line: fmt.Sprintf("%s:%d", filepath.Base(file), p.Line(fmt.Sprintf("consumers[%d]", i))),
 		})
 	}
-	if refused := notYetRun(p); refused != "" {
-		return "", fmt.Errorf("%s: %s", file, refused)
+	if len(p.Suites) > 0 && len(cfg.Suites) > 0 {
+		return "", fmt.Errorf("%s:%d: suites: tandem verify runs them itself, not with --suites (which runs this repository's Ginkgo suites); drop --suites, or remove them from %s",
+			filepath.Base(file), p.Line("suites"), project.FileName)
+	}
+	for i, s := range p.Suites {
+		ts := verify.TeamSuite{Name: s.Name, Command: s.Command, Dir: p.Dir, JUnit: p.Path(s.JUnit),
+			Line: fmt.Sprintf("%s:%d", filepath.Base(file), p.Line(fmt.Sprintf("suites[%d]", i)))}
+		if s.Ginkgo != "" {
+			ts.Ginkgo = p.Path(s.Ginkgo)
+		}
+		if s.Dir != "" {
+			ts.Dir = p.Path(s.Dir)
+		}
+		cfg.TeamSuites = append(cfg.TeamSuites, ts)
 	}
 	if err := applyComparisons(ctx, p, cfg); err != nil {
 		return "", err
@@ -141,19 +153,4 @@ func applyComparisons(ctx context.Context, p *project.Project, cfg *verify.Confi
 		cfg.Canaries = append(cfg.Canaries, c)
 	}
 	return errors.Join(errs...)
-}
-
-// notYetRun names what a tandem.yaml declares that tandem verify does not
-// run yet: refused by name rather than dropped.
-func notYetRun(p *project.Project) string {
-	for _, f := range []struct {
-		field string
-		n     int
-	}{{"suites", len(p.Suites)}} {
-		if field, n := f.field, f.n; n > 0 {
-			return fmt.Sprintf("line %d: %s: tandem verify does not run the %s of a tandem.yaml yet (it runs this repository's suites: --suites); remove them for now",
-				p.Line(field), field, field)
-		}
-	}
-	return ""
 }

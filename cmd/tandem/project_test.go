@@ -112,4 +112,40 @@ consumers:
 	if code != 0 || strings.Contains(output, "consumer pacts") || !strings.Contains(output, "echo 1.0: 1 verified, 0 failed") {
 		t.Errorf("tandem verify of the store's pacts: exit %d, want 0, no consumer step, echo verified:\n%s", code, output)
 	}
+
+	// The team's own suites: a Ginkgo package of its module (here one of
+	// this module's, by absolute path) and a command that writes JUnit XML,
+	// one of whose tests fails.
+	write("smoke.sh", `mkdir -p out-smoke
+cat > out-smoke/smoke.xml <<'XML'
+<testsuites><testsuite name="smoke" tests="2" failures="1">
+<testcase classname="smoke" name="home page answers" time="0.1"/>
+<testcase classname="smoke" name="checkout answers" time="0.2"><failure message="expected 200, got 503">GET /checkout</failure></testcase>
+</testsuite></testsuites>
+XML
+exit 1
+`)
+	teamSuite, err := filepath.Abs("testdata/teamsuite")
+	if err != nil {
+		t.Fatal(err)
+	}
+	write("tandem.yaml", "version: 1\nsuites:\n  - name: journeys\n    ginkgo: "+teamSuite+"\n  - name: smoke\n    command: sh smoke.sh\n    junit: out-smoke/smoke.xml\n")
+	code, output = verify("out-suites")
+	if code != 1 || !strings.Contains(output, "2 suite(s), 3 spec(s), 1 failed") {
+		t.Errorf("tandem verify with the team's suites: exit %d, want 1 and 2 suites, 3 specs, 1 failed:\n%s", code, output)
+	}
+	page, err = os.ReadFile(filepath.Join(dir, "out-suites", "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Team journeys", "is handed to the suite in TANDEM_SYSTEM", "checkout answers", "expected 200, got 503"} {
+		if !strings.Contains(string(page), want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+	for _, f := range []string{"junit/journeys.xml", "junit/smoke.xml", "junit.xml"} {
+		if _, err := os.Stat(filepath.Join(dir, "out-suites", f)); err != nil {
+			t.Errorf("out-suites/%s: %v", f, err)
+		}
+	}
 }

@@ -172,7 +172,10 @@ func (s *Summary) Print(w io.Writer, out string) {
 		fmt.Fprintf(w, "\n  PENDING %s\n    (Pact's pending rule: this does not fail the provider's verification; the consumer version cannot be released with this provider version)\n", p)
 	}
 	for _, f := range s.Failures {
-		fmt.Fprintf(w, "\n  FAILED %s › %s\n    %s\n    at %s\n", f.Suite, f.Spec, strings.ReplaceAll(f.Message, "\n", "\n    "), f.Location)
+		fmt.Fprintf(w, "\n  FAILED %s › %s\n    %s\n", f.Suite, f.Spec, strings.ReplaceAll(f.Message, "\n", "\n    "))
+		if f.Location != "" {
+			fmt.Fprintf(w, "    at %s\n", f.Location)
+		}
 	}
 	fmt.Fprintf(w, "\n  summary: %s/summary.json", out)
 	if s.JUnit != "" {
@@ -216,7 +219,7 @@ func summarize(reports []types.Report) []Suite {
 				su.failures = append(su.failures, Failure{
 					Suite: su.Name, Spec: name,
 					Message:  sr.Failure.Message,
-					Location: sr.Failure.Location.String(),
+					Location: location(sr.Failure.Location),
 				})
 			case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
 				su.Skipped++
@@ -225,4 +228,13 @@ func summarize(reports []types.Report) []Suite {
 		suites = append(suites, su)
 	}
 	return suites
+}
+
+// location is where a failure happened, or "" when the report does not say
+// (a JUnit test case read into a report).
+func location(l types.CodeLocation) string {
+	if l.FileName == "" {
+		return ""
+	}
+	return l.String()
 }

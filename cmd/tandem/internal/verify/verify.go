@@ -42,6 +42,9 @@ type Config struct {
 	// tandem verifies each provider's contracts itself (a project's
 	// tandem.yaml: nothing of Tandem's repository is needed).
 	Suites []string
+	// TeamSuites are a project's own suites (tandem.yaml's suites), run
+	// when Suites is empty.
+	TeamSuites []TeamSuite
 	// Providers are the services whose contracts are verified when Suites
 	// is empty; empty: every service a stored pact names as its provider.
 	Providers []string
@@ -214,6 +217,13 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		for _, c := range cfg.Canaries {
 			passed = sum.step(p, "canary "+c.name(), func() (string, error) {
 				return runCanary(ctx, p, sys, store, out, c)
+			}).Passed && passed
+		}
+		if len(cfg.TeamSuites) > 0 {
+			passed = sum.step(p, "suites", func() (string, error) {
+				return runTeamSuites(ctx, cfg, p, tools, sum, out, map[string]string{
+					results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
+				})
 			}).Passed && passed
 		}
 		if passed {
@@ -433,6 +443,12 @@ func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolL
 	<-followed
 	_ = sourceSuitePaths(ginkgoReport, cfg, bins) // a missing report is reported below
 
+	return collectSuites(cfg, sum, out, ginkgoReport, runErr)
+}
+
+// collectSuites redacts the suites' Ginkgo report, writes JUnit XML from
+// it, and adds the suites and their failures to the summary.
+func collectSuites(cfg Config, sum *Summary, out, ginkgoReport string, runErr error) (string, error) {
 	reports, err := redactGinkgoReport(ginkgoReport)
 	if err != nil {
 		if runErr != nil {
