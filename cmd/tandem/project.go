@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/tandem-harness/tandem/cmd/tandem/internal/verify"
 	"github.com/tandem-harness/tandem/harness/canary"
+	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/diff"
 	"github.com/tandem-harness/tandem/harness/project"
 	"github.com/tandem-harness/tandem/harness/system"
@@ -49,6 +51,7 @@ func applyProject(ctx context.Context, dir string, set map[string]bool, cfg *ver
 		// Tandem verifies the project's providers itself: nothing of its
 		// own repository is needed.
 		cfg.Suites, cfg.Providers = nil, p.Providers
+		cfg.MatchingBranch = contract.DetectBranch(ctx, p.Dir, os.Getenv).Name
 	}
 	for i, c := range p.Consumers {
 		dir := p.Dir

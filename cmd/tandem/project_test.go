@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -111,6 +112,23 @@ consumers:
 	code, output = verify("out-store")
 	if code != 0 || strings.Contains(output, "consumer pacts") || !strings.Contains(output, "echo 1.0: 1 verified, 0 failed") {
 		t.Errorf("tandem verify of the store's pacts: exit %d, want 0, no consumer step, echo verified:\n%s", code, output)
+	}
+
+	// On a feature branch, the provider also verifies what its consumers
+	// have on that branch (matchingBranch): web 2.0's new expectation is
+	// verified, and fails as pending, which does not fail the run.
+	for _, args := range [][]string{{"init", "-q", "-b", "feature-y"}, {"-c", "user.email=t@example.com", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "start"}} {
+		git := exec.Command("git", args...)
+		git.Dir = dir
+		if out, err := git.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write("tandem.yaml", "version: 1\nconsumers:\n  - name: web\n    command: cp pacts/*.json \"$TANDEM_PACT_DIR\"\n    dir: web\n    version: \"2.0\"\n")
+	write("web/pacts/web-echo.json", pact("2.0"))
+	code, output = verify("out-branch")
+	if code != 0 || !strings.Contains(output, "web 2.0 → echo stored") || !strings.Contains(output, "web 2.0 (pending): web 2.0 → a login failed") {
+		t.Errorf("tandem verify on a feature branch: exit %d, want 0, web 2.0 published and verified (pending):\n%s", code, output)
 	}
 
 	// The team's own suites: a Ginkgo package of its module (here one of

@@ -52,12 +52,20 @@ func verifyProvider(ctx context.Context, cfg Config, p *progress.Writer, sys *sy
 	if err != nil {
 		return "", err
 	}
-	pacts, err := store.Select(provider, contractSelectors, time.Time{})
+	selectors := contractSelectors
+	if cfg.MatchingBranch != "" {
+		selectors = append(slices.Clone(selectors), contract.Selector{Branch: cfg.MatchingBranch})
+	}
+	pacts, err := store.Select(provider, selectors, time.Time{})
 	if err != nil {
 		return "", err
 	}
 	if len(pacts) == 0 {
-		return "no pact selects it (mainBranch, deployedOrReleased)", nil
+		var names []string
+		for _, s := range selectors {
+			names = append(names, s.String())
+		}
+		return fmt.Sprintf("no pact selects it (%s)", strings.Join(names, ", ")), nil
 	}
 	if err := contract.LoadVerifier(); err != nil {
 		return "", err

@@ -42,6 +42,11 @@ type Config struct {
 	// tandem verifies each provider's contracts itself (a project's
 	// tandem.yaml: nothing of Tandem's repository is needed).
 	Suites []string
+	// MatchingBranch is the branch this run verifies (from CI or git): when
+	// Suites is empty, each provider also verifies the pacts its consumers
+	// have on that branch, Pact's matchingBranch selector (a consumer and a
+	// provider changed together on a feature branch are verified together).
+	MatchingBranch string
 	// TeamSuites are a project's own suites (tandem.yaml's suites), run
 	// when Suites is empty.
 	TeamSuites []TeamSuite
