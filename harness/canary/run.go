@@ -5,17 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"sort"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/testcontainers/testcontainers-go"
 
 	"github.com/tandem-harness/tandem/harness/diff"
-	"github.com/tandem-harness/tandem/harness/env"
 	"github.com/tandem-harness/tandem/harness/load"
+	"github.com/tandem-harness/tandem/harness/stack"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/harness/traffic"
 	"github.com/tandem-harness/tandem/internal/docker"
@@ -113,7 +111,7 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 	plan := load.Plan{Mix: s.Mix, Rate: s.Rate, Duration: s.Duration, Requests: s.Requests, Route: router.Route}
 	for side := range 2 {
 		for _, in := range sides.list[side] {
-			plan.URLs[side] = append(plan.URLs[side], in.url)
+			plan.URLs[side] = append(plan.URLs[side], in.URL)
 		}
 	}
 
@@ -125,8 +123,12 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 	var wg sync.WaitGroup
 	for side := range 2 {
 		for _, in := range sides.list[side] {
+			id, err := in.ContainerID()
+			if err != nil {
+				return out, err
+			}
 			wg.Go(func() {
-				_ = docker.FollowUsage(runCtx, sides.cli, in.containerID, func(u docker.Usage) {
+				_ = docker.FollowUsage(runCtx, sides.cli, id, func(u docker.Usage) {
 					usageMu.Lock()
 					if !warming {
 						out.Usage[side] = append(out.Usage[side], u)
@@ -135,8 +137,8 @@ func Run(ctx context.Context, s Setup) (*Outcome, error) {
 				})
 			})
 			wg.Go(func() {
-				if why := in.watch(runCtx); why != "" {
-					out.Died[side] = fmt.Sprintf("the %s's container (%s) %s", load.Side(side), in.image, why)
+				if why := in.Watch(runCtx); why != "" {
+					out.Died[side] = fmt.Sprintf("the %s's container (%s) %s", load.Side(side), in.Image, why)
 					if load.Side(side) == load.Canary {
 						stopRun() // no point loading a dead canary
 					}
@@ -289,54 +291,18 @@ func Endpoints(samples []load.Sample) []string {
 	return eps
 }
 
-// instance is one running copy of the service.
-type instance struct {
-	image       string
-	url         string
-	containerID string
-	env         *env.Env
-	service     string
-}
-
-// watch returns why the instance's container stopped, or "" when ctx ends first.
-func (in *instance) watch(ctx context.Context) string {
-	svc, err := in.env.Service(in.service)
-	if err != nil {
-		return ""
-	}
-	t := time.NewTicker(200 * time.Millisecond)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ""
-		case <-t.C:
-		}
-		st, err := svc.Container.State(context.WithoutCancel(ctx))
-		if err == nil && !st.Running {
-			return fmt.Sprintf("exited with code %d during the run (log: %s)", st.ExitCode, svc.LogFile)
-		}
-	}
-}
-
+// sides are the instances of the baseline and of the canary, each a stack
+// of its own.
 type sides struct {
 	cli  *testcontainers.DockerClient
-	list [2][]*instance
+	list [2][]*stack.Stack
 }
 
 func (s *sides) stop(ctx context.Context) {
 	if s == nil {
 		return
 	}
-	var wg sync.WaitGroup
-	for side := range 2 {
-		for _, in := range s.list[side] {
-			if in.env != nil {
-				wg.Go(func() { _ = in.env.Stop(ctx) })
-			}
-		}
-	}
-	wg.Wait()
+	_ = stack.Stop(ctx, append(append([]*stack.Stack{}, s.list[0]...), s.list[1]...)...)
 	if s.cli != nil {
 		s.cli.Close()
 	}
@@ -345,73 +311,24 @@ func (s *sides) stop(ctx context.Context) {
 // startSides starts Instances copies of each side concurrently, each with its
 // own dependencies.
 func startSides(ctx context.Context, s Setup) (*sides, error) {
+	if s.Images[load.Baseline] == "" || s.Images[load.Canary] == "" {
+		return nil, errors.New("both --baseline and --canary images are required")
+	}
 	cli, err := docker.Client(ctx)
 	if err != nil {
 		return nil, err
 	}
 	sd := &sides{cli: cli}
-	var mu sync.Mutex
-	var errs []error
-	var wg sync.WaitGroup
+	var specs []stack.Spec
 	for side := range 2 {
-		sys, err := systemFor(s, s.Images[side])
-		if err != nil {
-			return sd, err
-		}
 		for i := range s.Instances {
-			in := &instance{image: s.Images[side], service: s.Service}
-			sd.list[side] = append(sd.list[side], in)
-			wg.Go(func() {
-				name := fmt.Sprintf("%s-%d", load.Side(side), i+1)
-				opts := []env.Option{env.WithServices(s.Service), env.WithOutputDir(filepath.Join(s.OutDir, "runs", name)),
-					env.WithEnv(s.Service, s.Environment[side])}
-				if s.Progress != nil {
-					opts = append(opts, env.WithProgress(prefixWriter{s.Progress, name + ": "}))
-				}
-				e, err := env.Start(ctx, sys, opts...)
-				in.env = e
-				if err == nil {
-					in.url, err = e.URL(s.Service)
-				}
-				if err == nil {
-					var svc *env.Service
-					if svc, err = e.Service(s.Service); err == nil {
-						in.containerID = svc.Container.GetContainerID()
-					}
-				}
-				if err != nil {
-					mu.Lock()
-					errs = append(errs, fmt.Errorf("start %s (%s): %w", name, in.image, err))
-					mu.Unlock()
-				}
+			specs = append(specs, stack.Spec{
+				Name: fmt.Sprintf("%s-%d", load.Side(side), i+1), System: s.System, Service: s.Service, Image: s.Images[side],
+				Port: s.Port, Health: s.Health, Environment: s.Environment[side], OutDir: s.OutDir, Progress: s.Progress,
 			})
 		}
 	}
-	wg.Wait()
-	return sd, errors.Join(errs...)
-}
-
-func systemFor(s Setup, image string) (*system.System, error) {
-	if image == "" {
-		return nil, errors.New("both --baseline and --canary images are required")
-	}
-	if s.System == nil {
-		if s.Port == 0 {
-			return nil, errors.New("an image that runs alone needs its port (--port)")
-		}
-		return system.Standalone(s.Service, image, s.Port, s.Health), nil
-	}
-	return s.System.WithImage(s.Service, image)
-}
-
-type prefixWriter struct {
-	w      io.Writer
-	prefix string
-}
-
-func (p prefixWriter) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(p.w, p.prefix+strings.TrimRight(string(b), "\n")+"\n"); err != nil {
-		return 0, err
-	}
-	return len(b), nil
+	started, err := stack.Start(ctx, specs...)
+	sd.list[load.Baseline], sd.list[load.Canary] = started[:s.Instances], started[s.Instances:]
+	return sd, err
 }

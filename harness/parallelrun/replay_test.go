@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/tandem-harness/tandem/harness/stack"
 	"github.com/tandem-harness/tandem/harness/traffic"
 )
 
@@ -32,7 +33,7 @@ func fakeStacks(t *testing.T, handlers [3]http.HandlerFunc) (*Stacks, *[3][]stri
 			h(w, req)
 		}))
 		t.Cleanup(srv.Close)
-		stacks[r] = &Stack{Role: r, URL: srv.URL}
+		stacks[r] = &Stack{Role: r, Stack: &stack.Stack{Name: r.String(), URL: srv.URL}}
 	}
 	return &stacks, &seen
 }
@@ -119,7 +120,7 @@ func TestReplayStopsWhenAllStacksAreDown(t *testing.T) {
 		}
 		addr := ln.Addr().String()
 		ln.Close() // nothing listens there any more
-		stacks[r] = &Stack{Role: r, URL: "http://" + addr}
+		stacks[r] = &Stack{Role: r, Stack: &stack.Stack{Name: r.String(), URL: "http://" + addr}}
 	}
 	sum, err := Replay(context.Background(), &stacks, requests(100), func(Exchange) {})
 	if err == nil || !strings.Contains(err.Error(), "all three stacks stopped answering") || !strings.Contains(err.Error(), "connection refused") {

@@ -70,18 +70,14 @@ func send(ctx context.Context, client *http.Client, st *Stack, req traffic.Reque
 // why explains a stack's failure: its container's exit when it died.
 func (s *Stacks) why(ctx context.Context, r Role, index int, errText string) string {
 	st := s[r]
-	if st == nil || st.Env == nil {
+	if st == nil || st.Stack == nil {
 		return errText
 	}
-	svc, err := st.Env.Service(st.Service)
-	if err != nil || svc.Container == nil {
+	exited, code, _ := st.Exited(ctx)
+	if !exited {
 		return errText
 	}
-	state, err := svc.Container.State(ctx)
-	if err != nil || state.Running {
-		return errText
-	}
-	return fmt.Sprintf("%s: its container exited with code %d; first lost request %d", errText, state.ExitCode, index+1)
+	return fmt.Sprintf("%s: its container exited with code %d; first lost request %d", errText, code, index+1)
 }
 
 func shortError(err error) string {

@@ -2,13 +2,10 @@ package parallelrun
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
-	"sync"
 
-	"github.com/tandem-harness/tandem/harness/env"
+	"github.com/tandem-harness/tandem/harness/stack"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/internal/docker"
 )
@@ -46,13 +43,10 @@ type Setup struct {
 	Progress io.Writer
 }
 
-// Stack is one running copy of the service with its dependencies.
+// Stack is one of the run's stacks, in its role.
 type Stack struct {
-	Role    Role
-	Image   string
-	Service string
-	Env     *env.Env
-	URL     string
+	Role Role
+	*stack.Stack
 }
 
 // Stacks are the three stacks of a run.
@@ -76,83 +70,26 @@ func Start(ctx context.Context, s Setup) (*Stacks, error) {
 		return &Stacks{}, err
 	}
 	cli.Close()
-	var stacks Stacks
-	var errs [3]error
-	var wg sync.WaitGroup
+	var specs []stack.Spec
 	for _, r := range Roles {
-		sys, err := systemFor(s, s.Images[r])
-		if err != nil {
-			return &stacks, err
-		}
-		wg.Go(func() {
-			st := &Stack{Role: r, Image: s.Images[r], Service: s.Service}
-			stacks[r] = st
-			opts := []env.Option{env.WithServices(s.Service), env.WithOutputDir(filepath.Join(s.OutDir, "runs", r.String()))}
-			if s.Progress != nil {
-				opts = append(opts, env.WithProgress(prefixed{s.Progress, r.String() + ": "}))
-			}
-			e, err := env.Start(ctx, sys, opts...)
-			st.Env = e
-			if err != nil {
-				errs[r] = fmt.Errorf("start the %s stack (%s): %w", r, st.Image, err)
-				return
-			}
-			st.URL, errs[r] = e.URL(s.Service)
-		})
+		specs = append(specs, stack.Spec{Name: r.String(), System: s.System, Service: s.Service, Image: s.Images[r],
+			Port: s.Port, Health: s.Health, OutDir: s.OutDir, Progress: s.Progress})
 	}
-	wg.Wait()
-	return &stacks, errors.Join(errs[:]...)
+	started, err := stack.Start(ctx, specs...)
+	var stacks Stacks
+	for _, r := range Roles {
+		stacks[r] = &Stack{Role: r, Stack: started[r]}
+	}
+	return &stacks, err
 }
 
 // Stop removes every stack's containers and networks.
 func (s *Stacks) Stop(ctx context.Context) error {
-	var errs []error
-	var mu sync.Mutex
-	var wg sync.WaitGroup
+	var all []*stack.Stack
 	for _, st := range s {
-		if st == nil || st.Env == nil {
-			continue
+		if st != nil {
+			all = append(all, st.Stack)
 		}
-		wg.Go(func() {
-			if err := st.Env.Stop(ctx); err != nil {
-				mu.Lock()
-				errs = append(errs, err)
-				mu.Unlock()
-			}
-		})
 	}
-	wg.Wait()
-	return errors.Join(errs...)
-}
-
-// systemFor is the system one stack runs: the service (with image replaced)
-// and its dependencies, or the image alone.
-func systemFor(s Setup, image string) (*system.System, error) {
-	if s.System == nil {
-		if s.Port == 0 {
-			return nil, errors.New("an image that runs alone needs its port (--port)")
-		}
-		return system.Standalone(s.Service, image, s.Port, s.Health), nil
-	}
-	sys, err := s.System.WithImage(s.Service, image)
-	if err != nil {
-		return nil, err
-	}
-	if sys.Services[s.Service].Tandem.Port == 0 {
-		return nil, fmt.Errorf("service %q publishes no port; set x-tandem.port in %s", s.Service, s.System.File)
-	}
-	return sys, nil
-}
-
-// prefixed writes each write with a prefix (progress lines of one stack).
-type prefixed struct {
-	w      io.Writer
-	prefix string
-}
-
-func (p prefixed) Write(b []byte) (int, error) {
-	if _, err := io.WriteString(p.w, p.prefix+string(b)); err != nil {
-		return 0, err
-	}
-	return len(b), nil
+	return stack.Stop(ctx, all...)
 }
