@@ -29,7 +29,7 @@ func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")
 	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on (default: each consumer's main branch)")
 	fs.StringVar(&cfg.Environment, "environment", cfg.Environment, "the `environment` can-i-deploy checks the system's versions against")
-	chdir := fs.String("C", ".", "the `folder` whose tandem.yaml says what to verify (its system, profiles, contract store, consumers and environment; flags given win)")
+	chdir := fs.String("C", ".", "the `folder` whose tandem.yaml says what to verify (system, contract store, consumers, providers, suites, parallel runs, canaries, environment; flags given win)")
 	suites := fs.String("suites", strings.Join(cfg.Suites, ","), "comma-separated `suites` under suites/ to run, in order")
 	if err := fs.Parse(args); err != nil {
 		return err
