@@ -79,7 +79,9 @@ if [ -z "${TANDEM_SETUP_LOCKED:-}" ]; then
 		exit 1
 	fi
 	printf 'setup: %-11s built bin/tandem (%s)\n' tandem "$(since "$t0")"
-	exec bin/tandem setup --dir "$TANDEM_DIR" -- bash "$ROOT/scripts/setup.sh" "$@"
+	# 9>&-: the folder lock is for building bin/tandem; tandem setup may start
+	# dockerd, which must not inherit (and so hold forever) the lock.
+	exec bin/tandem setup --dir "$TANDEM_DIR" -- bash "$ROOT/scripts/setup.sh" "$@" 9>&-
 fi
 
 printf 'scripts/setup.sh, under the engine lock, started %s (uid %s, %s)\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(id -u)" "$ROOT" >>"$SETUP_LOG"

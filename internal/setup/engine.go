@@ -95,6 +95,10 @@ func startDockerd(logFile string) error {
 		return fmt.Errorf("open dockerd's log: %w", err)
 	}
 	defer log.Close()
+	// dockerd outlives setup: it must not inherit a descriptor that setup
+	// inherited without close-on-exec (a caller's lock file, as make setup's
+	// flock on fd 9 was, would then be held for as long as the engine runs).
+	closeInheritedOnExec()
 	cmd := exec.Command("dockerd", "--ip=127.0.0.1")
 	cmd.Stdout, cmd.Stderr = log, log
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
@@ -138,3 +142,18 @@ func processNamed(name string) int {
 }
 
 var errNoNpm = errors.New("npm is not installed")
+
+// closeInheritedOnExec marks every descriptor above stderr close-on-exec, so
+// that a process started next gets only what exec.Cmd gives it.
+func closeInheritedOnExec() {
+	entries, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		var fd int
+		if _, err := fmt.Sscanf(e.Name(), "%d", &fd); err == nil && fd > 2 {
+			syscall.CloseOnExec(fd)
+		}
+	}
+}

@@ -4,8 +4,10 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -71,5 +73,31 @@ func TestRuntimeFilesOfADynamicExecutable(t *testing.T) {
 	}
 	if df := (Image{Entrypoint: []string{"/tandem"}}).dockerfile(nil); strings.Contains(df, "rootfs") {
 		t.Errorf("a static executable's Dockerfile copies a rootfs:\n%s", df)
+	}
+}
+
+// TestDockerdInheritsNoDescriptor: a descriptor setup inherited without
+// close-on-exec (make setup's folder lock was one) does not reach the
+// processes it starts, as it would reach dockerd, which outlives setup and
+// would hold the lock for as long as the engine runs.
+func TestDockerdInheritsNoDescriptor(t *testing.T) {
+	fd, err := syscall.Open(filepath.Join(t.TempDir(), "lock"), syscall.O_CREAT|syscall.O_WRONLY, 0o644) // no O_CLOEXEC
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer syscall.Close(fd)
+	inherited := func() bool {
+		out, err := exec.Command("ls", "/proc/self/fd").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return slices.Contains(strings.Fields(string(out)), strconv.Itoa(fd))
+	}
+	if !inherited() {
+		t.Fatalf("fd %d was not inherited to begin with: the test proves nothing", fd)
+	}
+	closeInheritedOnExec()
+	if inherited() {
+		t.Errorf("fd %d still reaches a child process", fd)
 	}
 }
