@@ -16,6 +16,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/tandem-harness/tandem/internal/nearest"
 )
 
 // exitError carries a specific exit code to main.
@@ -153,34 +155,9 @@ func (f *flagSet) Parse(args []string) error {
 // nearest is the defined flag closest to a mistyped name (at most two edits
 // away), or "".
 func (f *flagSet) nearest(name string) string {
-	best, bestDist := "", 3
-	f.VisitAll(func(fl *flag.Flag) {
-		if d := editDistance(name, fl.Name); d < bestDist {
-			best, bestDist = fl.Name, d
-		}
-	})
-	return best
-}
-
-// editDistance is the Levenshtein distance between a and b.
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
+	var names []string
+	f.VisitAll(func(fl *flag.Flag) { names = append(names, fl.Name) })
+	return nearest.Name(name, names)
 }
 
 // NoArgs is a usageError when arguments follow the flags.

@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tandem-harness/tandem/internal/nearest"
 )
 
 // LoadConfig reads a canary config from a YAML file (JSON, such as a config
@@ -365,37 +367,8 @@ func kindName(t reflect.Type) string {
 
 // suggest proposes the known field closest to an unknown one, or lists them.
 func suggest(key string, names []string) string {
-	best, dist := "", 3
-	for _, n := range names {
-		if strings.EqualFold(n, key) {
-			return "did you mean " + n + "?"
-		}
-		if d := editDistance(strings.ToLower(key), strings.ToLower(n)); d < dist {
-			best, dist = n, d
-		}
-	}
-	if best != "" {
-		return "did you mean " + best + "?"
+	if n := nearest.Name(key, names); n != "" {
+		return "did you mean " + n + "?"
 	}
 	return "the known fields here are " + strings.Join(names, ", ")
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

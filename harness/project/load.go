@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/tandem-harness/tandem/internal/nearest"
 )
 
 // ComposeFileNames are the names docker compose looks for when no file is
@@ -179,39 +181,12 @@ func kindName(t reflect.Type) string {
 
 // suggest names the closest known field, or lists them.
 func suggest(key string, names []string) string {
-	best, dist := "", 3
-	for _, n := range names {
-		if d := distance(strings.ToLower(key), strings.ToLower(n)); d < dist {
-			best, dist = n, d
-		}
-	}
-	if best != "" {
-		return fmt.Sprintf("did you mean %s?", best)
+	if n := nearest.Name(key, names); n != "" {
+		return fmt.Sprintf("did you mean %s?", n)
 	}
 	sorted := append([]string(nil), names...)
 	sort.Strings(sorted)
 	return "the fields here are " + strings.Join(sorted, ", ")
-}
-
-// distance is the Levenshtein distance of a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 // validate checks what the shapes can't say and fills the defaults.

@@ -296,7 +296,7 @@ func suiteView(dir string, rep types.Report, res *results, red *redact.Redactor)
 				Part:     rep.SuiteDescription,
 				Title:    spec.Name,
 				Message:  red.Text(sr.Failure.Message),
-				Location: location(sr.Failure.Location),
+				Location: Location(sr.Failure.Location),
 				Output:   red.Text(tail(sr.CapturedGinkgoWriterOutput, 60)),
 			}
 			f.Traces = trace(dir, logFiles, specRequests(sr))
@@ -788,9 +788,9 @@ func count(n int, noun string) string {
 	return fmt.Sprintf("%d %ss", n, noun)
 }
 
-// location is where a failure happened, or "" when the report does not say
+// Location is where a failure happened, or "" when the report does not say
 // (a JUnit test case that tandem verify read into a report).
-func location(l types.CodeLocation) string {
+func Location(l types.CodeLocation) string {
 	if l.FileName == "" {
 		return ""
 	}

@@ -219,7 +219,7 @@ func summarize(reports []types.Report) []Suite {
 				su.failures = append(su.failures, Failure{
 					Suite: su.Name, Spec: name,
 					Message:  sr.Failure.Message,
-					Location: location(sr.Failure.Location),
+					Location: report.Location(sr.Failure.Location),
 				})
 			case sr.State == types.SpecStateSkipped || sr.State == types.SpecStatePending:
 				su.Skipped++
@@ -228,13 +228,4 @@ func summarize(reports []types.Report) []Suite {
 		suites = append(suites, su)
 	}
 	return suites
-}
-
-// location is where a failure happened, or "" when the report does not say
-// (a JUnit test case read into a report).
-func location(l types.CodeLocation) string {
-	if l.FileName == "" {
-		return ""
-	}
-	return l.String()
 }
