@@ -22,15 +22,20 @@ import (
 func applyProject(ctx context.Context, dir string, set map[string]bool, cfg *verify.Config) (string, error) {
 	file := project.Find(dir)
 	if file == "" {
-		if set["C"] {
+		switch {
+		case set["C"]:
 			return "", fmt.Errorf("%s has no %s; write one with tandem init -C %s", dir, project.FileName, dir)
+		case !set["f"]:
+			return "", fmt.Errorf("there is no %s here; write one with tandem init (it reads your Compose file), or name the system with -f compose.yaml to verify what the contract store holds", project.FileName)
 		}
+		cfg.MatchingBranch = contract.DetectBranch(ctx, dir, os.Getenv).Name
 		return "", nil
 	}
 	p, err := project.Load(file)
 	if err != nil {
 		return "", err
 	}
+	cfg.Root = p.Dir
 	if !set["f"] {
 		var files []string
 		for _, f := range p.System.Compose {
@@ -47,12 +52,8 @@ func applyProject(ctx context.Context, dir string, set map[string]bool, cfg *ver
 	if !set["environment"] {
 		cfg.Environment = p.CanIDeploy.Environment
 	}
-	if !set["suites"] {
-		// Tandem verifies the project's providers itself: nothing of its
-		// own repository is needed.
-		cfg.Suites, cfg.Providers = nil, p.Providers
-		cfg.MatchingBranch = contract.DetectBranch(ctx, p.Dir, os.Getenv).Name
-	}
+	cfg.Providers = p.Providers
+	cfg.MatchingBranch = contract.DetectBranch(ctx, p.Dir, os.Getenv).Name
 	for i, c := range p.Consumers {
 		dir := p.Dir
 		if c.Dir != "" {
@@ -62,10 +63,6 @@ func applyProject(ctx context.Context, dir string, set map[string]bool, cfg *ver
 			Name: c.Name, Command: c.Command, Dir: dir, Version: c.Version, Branch: c.Branch,
 			Line: fmt.Sprintf("%s:%d", filepath.Base(file), p.Line(fmt.Sprintf("consumers[%d]", i))),
 		})
-	}
-	if len(p.Suites) > 0 && len(cfg.Suites) > 0 {
-		return "", fmt.Errorf("%s:%d: suites: tandem verify runs them itself, not with --suites (which runs this repository's Ginkgo suites); drop --suites, or remove them from %s",
-			filepath.Base(file), p.Line("suites"), project.FileName)
 	}
 	for i, s := range p.Suites {
 		ts := verify.TeamSuite{Name: s.Name, Command: s.Command, Dir: p.Dir, JUnit: p.Path(s.JUnit),
@@ -91,14 +88,6 @@ func applyProject(ctx context.Context, dir string, set map[string]bool, cfg *ver
 func applyComparisons(ctx context.Context, p *project.Project, cfg *verify.Config) error {
 	if len(p.ParallelRuns)+len(p.Canaries)+len(p.Providers) == 0 {
 		return nil
-	}
-	if len(cfg.Suites) > 0 && len(p.ParallelRuns)+len(p.Canaries) > 0 {
-		field := "parallelRuns"
-		if len(p.ParallelRuns) == 0 {
-			field = "canaries"
-		}
-		return fmt.Errorf("%s:%d: %s: tandem verify runs them itself, not with --suites (which runs this repository's Ginkgo suites); drop --suites, or remove them from %s",
-			filepath.Base(p.File), p.Line(field), field, project.FileName)
 	}
 	var opts []system.LoadOption
 	if len(cfg.Profiles) > 0 {
@@ -141,7 +130,7 @@ func applyComparisons(ctx context.Context, p *project.Project, cfg *verify.Confi
 		f := fmt.Sprintf("canaries[%d]", i)
 		c := verify.Canary{
 			Name: name("canary", k.Service), Service: k.Service, Baseline: k.Baseline, Canary: k.Canary,
-			Rate: k.Load.Rate, Traffic: p.Path(k.Load.Traffic), Line: line(f),
+			Rate: k.Load.Rate, Traffic: p.Path(k.Load.Traffic), MarginalPasses: k.Marginal == project.MarginalWarn, Line: line(f),
 		}
 		if k.Load.Duration != "" {
 			c.Duration, _ = time.ParseDuration(k.Load.Duration) // project.Load checked it

@@ -108,7 +108,7 @@ func TestVerifyRunsAProjectsParallelRun(t *testing.T) {
 		t.Errorf("diff.json does not name body.version:\n%s", d)
 	}
 	page := readFile(t, filepath.Join(dir, "out", "report.html"))
-	for _, want := range []string{"parallel run echo failed", "body.version", "echo: 1 field differs"} {
+	for _, want := range []string{"parallel run echo", "every request answered alike, beyond the ignore rules", "add ignore rules to the parallel run at tandem.yaml:9", "body.version", "echo: 1 field differs"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("report.html lacks %q", want)
 		}
@@ -186,11 +186,11 @@ func TestVerifyRefusesAMistakenComparison(t *testing.T) {
     pacts: true
     ignore: ["colour:red"]
 `, []string{"tandem.yaml:13: parallelRuns[0].ignore[0]:", "colour", "accepted forms"}, nil},
-		{"a canary with --suites, which would not run it", `canaries:
+		{"a part that is not there", `canaries:
   - service: echo
     baseline: a:1
     canary: a:2
-`, []string{"tandem.yaml:8: canaries: tandem verify runs them itself, not with --suites"}, []string{"--suites", "contracts"}},
+`, []string{`there is no part "canarys" to run (did you mean canary?); the parts are contracts, parallelrun, canary`}, []string{"--suites", "canarys"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

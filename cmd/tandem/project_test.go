@@ -79,7 +79,7 @@ consumers:
 			t.Errorf("tandem verify printed no %q:\n%s", want, output)
 		}
 	}
-	for _, f := range []string{"report.html", "summary.json", "junit/contracts-echo.xml", "contracts/matrix.json"} {
+	for _, f := range []string{"report.html", "summary.json", "junit/contracts.xml", "contracts/matrix.json"} {
 		if _, err := os.Stat(filepath.Join(dir, "out", f)); err != nil {
 			t.Errorf("out/%s: %v", f, err)
 		}

@@ -13,31 +13,35 @@ import (
 
 func runVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	cfg := verify.DefaultConfig()
-	fs := newFlags("verify", "[-f FILE] [--profile NAME]... [--contracts DIR] [--out DIR] [--suites contracts,e2e]",
-		"Verify a system: run its consumers' pact tests, publish their pacts to the contract store,\n"+
-			"then run the Ginkgo suites (provider verification per interaction, end-to-end journeys).\n"+
-			"Writes OUT/junit.xml, OUT/summary.json and per-service logs under OUT/runs; exits 1 when anything failed.", stderr)
+	fs := newFlags("verify", "[-C DIR] [-f FILE]... [--profile NAME]... [--contracts DIR] [--out DIR] [--suites contracts,e2e]",
+		"Verify a project as its tandem.yaml declares: run its consumers' pact tests and publish their pacts\n"+
+			"to the contract store, verify each provider against its pacts, run its parallel runs, canaries\n"+
+			"and suites, then ask can-i-deploy. Writes OUT/report.html, OUT/junit.xml, OUT/summary.json and\n"+
+			"per-service logs under OUT/runs; exits 1 when anything failed. Relative paths are the project's.", stderr)
 	fs.footer = "Environment:\n" +
-		"  TANDEM_VERBOSE=1          copy the tools' output (go test, ginkgo) to the terminal, not only to OUT/logs\n" +
+		"  TANDEM_VERBOSE=1          copy the tools' output (consumer commands, suites) to the terminal, not only to OUT/logs\n" +
 		"  TANDEM_REPORT_URL=URL     where CI publishes OUT: summary.md's links start with it\n" +
 		"  TANDEM_REDACT_FIELDS=a,b  more secret field names to redact in every file under OUT\n" +
 		"  TANDEM_KEEP=1             keep a failed environment for inspection (remove it with tandem down)\n" +
 		"  TANDEM_DEBUG=1            show testcontainers' own logging and the reaper decision"
-	files := fs.composeFiles(cfg.System, "the system's Compose `file`")
+	files := fs.composeFiles("", "the system's Compose `file` (default: tandem.yaml's system.compose)")
 	profiles := fs.profiles()
 	fs.StringVar(&cfg.Contracts, "contracts", cfg.Contracts, "the contract store `folder`")
 	fs.StringVar(&cfg.Out, "out", cfg.Out, "the output `folder`")
 	fs.StringVar(&cfg.Branch, "branch", cfg.Branch, "the `branch` consumer pacts are published on (default: each consumer's main branch)")
 	fs.StringVar(&cfg.Environment, "environment", cfg.Environment, "the `environment` can-i-deploy checks the system's versions against")
-	chdir := fs.String("C", ".", "the `folder` whose tandem.yaml says what to verify (system, contract store, consumers, providers, suites, parallel runs, canaries, environment; flags given win)")
-	suites := fs.String("suites", strings.Join(cfg.Suites, ","), "comma-separated `suites` under suites/ to run, in order")
+	fs.StringVar(&cfg.LabelFilter, "label-filter", "", "run only what the Ginkgo label `filter` selects: suites' specs, and contract (provider-NAME), parallel-run and canary")
+	chdir := fs.String("C", ".", "the project `folder`, whose tandem.yaml says what to verify (system, contract store, consumers, providers, suites, parallel runs, canaries, environment; flags given win)")
+	only := fs.String("suites", "", "run only these comma-separated `parts`: contracts, parallelrun, canary, or a suite's name (default: everything)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if err := fs.NoArgs(); err != nil {
 		return err
 	}
-	cfg.Suites = strings.Split(*suites, ",")
+	if *only != "" {
+		cfg.Only = strings.Split(*only, ",")
+	}
 	cfg.System = system.JoinFiles(*files)
 	cfg.Profiles = *profiles
 	cfg.Stdout = stdout

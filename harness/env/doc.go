@@ -5,7 +5,7 @@
 // network, every resource labelled with the run id, each service's log captured
 // to a file, and every published port reachable on 127.0.0.1:
 //
-//	sys, err := system.Load(ctx, "fixtures/shop/compose.yaml")
+//	sys, err := system.Load(ctx, "compose.yaml")
 //	e, err := env.Start(ctx, sys)
 //	defer e.Stop(context.WithoutCancel(ctx))
 //	url, err := e.URL("gateway") // http://127.0.0.1:32771

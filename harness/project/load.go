@@ -330,6 +330,13 @@ func (c *checker) validate(p *Project) {
 		if k.Judge != "" {
 			exists(f+".judge", k.Judge, "the canary config")
 		}
+		switch k.Marginal {
+		case "":
+			p.Canaries[i].Marginal = MarginalFail
+		case MarginalFail, MarginalWarn:
+		default:
+			c.errorf(line(f+".marginal"), f+".marginal", "%q is not a choice; write fail (a Marginal verdict fails the run) or warn (it passes, shown as a warning for a person to read)", k.Marginal)
+		}
 	}
 
 	if p.CanIDeploy.Environment == "" {

@@ -32,6 +32,9 @@ func TestLoadFillsTheDefaults(t *testing.T) {
 	if p.Dir != dir || p.Path("contracts") != filepath.Join(dir, "contracts") {
 		t.Errorf("Dir = %s, Path(contracts) = %s", p.Dir, p.Path("contracts"))
 	}
+	if len(p.Canaries) != 0 {
+		t.Errorf("canaries = %+v, want none", p.Canaries)
+	}
 	if p.Line("consumers[0].command") != 3 {
 		t.Errorf("Line(consumers[0].command) = %d, want 3", p.Line("consumers[0].command"))
 	}
@@ -80,8 +83,10 @@ canaries:
     baseline: team/api:1.0
     canary: team/api:1.1
     load: {duration: soon}
+    marginal: maybe
 `, []string{
 			"tandem.yaml:1: version: 2 is not a version this tandem reads",
+			"tandem.yaml:21: canaries[0].marginal: \"maybe\" is not a choice; write fail (a Marginal verdict fails the run) or warn",
 			"tandem.yaml:2: contracts.store: a Pact Broker URL is not supported here yet",
 			"tandem.yaml:4: consumers[0].command: required: a command that writes the consumer's pact files into $TANDEM_PACT_DIR",
 			"tandem.yaml:5: consumers[1].name: \"web\" is also consumers[0]",

@@ -108,7 +108,18 @@ type Canary struct {
 	Load     CanaryLoad `yaml:"load"`
 	// Judge is a canary config file (Kayenta's format); empty: the default.
 	Judge string `yaml:"judge"`
+	// Marginal is what a Marginal verdict does to the run: MarginalFail
+	// (the default, as tandem canary exits 3 on it) or MarginalWarn (it
+	// passes, and the report shows it as a warning for a person to read).
+	// A verdict that would fail is confirmed by a second run first.
+	Marginal string `yaml:"marginal"`
 }
+
+// What a canary's Marginal verdict does to the run.
+const (
+	MarginalFail = "fail"
+	MarginalWarn = "warn"
+)
 
 // CanaryLoad is the load a canary run sends to both sides. Unset, they are
 // `tandem canary`'s: canary.DefaultRate, canary.DefaultRequests per side

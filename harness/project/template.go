@@ -83,6 +83,7 @@ canaries: []
 #    canary: team/%s:1.1
 #    load: {rate: 20, duration: 30s}
 #    judge: canary.yaml             # Kayenta's format; empty: Tandem's default
+#    marginal: fail                 # or warn: a Marginal verdict passes, shown as a warning
 
 canIDeploy:
   # The environment can-i-deploy asks about at the end.

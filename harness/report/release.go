@@ -205,8 +205,8 @@ func build(dir string, res *results) *Release {
 	// Failed steps other than the suites come first: they explain a run that
 	// stopped early.
 	for _, st := range r.Steps {
-		if st.Passed || st.Name == "suites" {
-			continue
+		if st.Passed || st.Name == "suites" || st.Suite == "*" || suites[st.Suite] != nil {
+			continue // its failures are its suite's, shown with them
 		}
 		r.Failures = append(r.Failures, &FailureView{
 			Anchor: "step-" + slug(st.Name), Part: "Run", Title: st.Name + " failed",

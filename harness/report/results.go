@@ -57,6 +57,10 @@ type RunStep struct {
 	Duration Duration `json:"duration"`
 	Detail   string   `json:"detail,omitempty"`
 	Error    string   `json:"error,omitempty"`
+	// Suite names the suite whose specs hold the step's results and
+	// failures (contracts, parallelrun, canary; * for the project's
+	// suites); empty: the step's error is its failure.
+	Suite string `json:"suite,omitempty"`
 }
 
 // Duration reads and writes a duration as a string such as "2.5s".

@@ -111,6 +111,28 @@ func (w *Writer) Done(ok bool, result string) {
 	w.phase = ""
 }
 
+// Finished says that one of the current phase's parts (run side by side
+// within it) ended, with its result and how long it took; the phase goes on.
+func (w *Writer) Finished(ok bool, name, result string, took time.Duration) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	mark := "ok"
+	if !ok {
+		mark = "FAILED"
+	}
+	line := fmt.Sprintf("%s %s: %s (%s)", mark, clean(name), clean(result), took.Round(100*time.Millisecond))
+	w.clear()
+	if w.live {
+		fmt.Fprintln(w.out, line)
+	} else {
+		fmt.Fprintf(w.out, "%s %s\n", w.stamp(), line)
+	}
+	w.last = ""
+	if w.live {
+		w.show("") // the phase's line again, below the part's
+	}
+}
+
 // Write takes progress lines (such as a run's log of what it starts) and
 // shows each as the current phase's status. It implements io.Writer.
 func (w *Writer) Write(p []byte) (int, error) {

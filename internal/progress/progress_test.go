@@ -43,6 +43,29 @@ func TestPlainWritesTimestampedLinesWithoutControlCharacters(t *testing.T) {
 	}
 }
 
+// Parts of a phase that run side by side each say when they end; the
+// phase goes on to its own end.
+func TestPartsOfAPhaseEachSayTheirEnd(t *testing.T) {
+	var out strings.Builder
+	w := progress.Plain(&out, clock())
+	w.Phase("contracts")
+	w.Status("starting catalog")
+	w.Finished(false, "contracts orders", "orders 1.1: 4 verified, 1 failed", 2500*time.Millisecond)
+	w.Status("verifying catalog")
+	w.Finished(true, "contracts catalog", "catalog 1.0: 11 verified, 0 failed", 3*time.Second)
+	w.Done(false, "1 of 2 passed")
+	want := `15:04:06 contracts
+15:04:06 contracts: starting catalog
+15:04:07 FAILED contracts orders: orders 1.1: 4 verified, 1 failed (2.5s)
+15:04:07 contracts: verifying catalog
+15:04:08 ok contracts catalog: catalog 1.0: 11 verified, 0 failed (3s)
+15:04:09 FAILED contracts: 1 of 2 passed (3s)
+`
+	if out.String() != want {
+		t.Errorf("got\n%s\nwant\n%s", out.String(), want)
+	}
+}
+
 func TestPlainIsChosenWhenOutputIsNotATerminal(t *testing.T) {
 	f, err := os.Create(filepath.Join(t.TempDir(), "out"))
 	if err != nil {

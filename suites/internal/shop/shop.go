@@ -6,11 +6,13 @@ package shop
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"runtime"
 
 	. "github.com/onsi/ginkgo/v2"
 
+	"github.com/tandem-harness/tandem/harness/project"
 	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/harness/suite"
 	"github.com/tandem-harness/tandem/harness/system"
@@ -23,9 +25,21 @@ func Root() string {
 }
 
 // SystemFiles are the Compose files of the system under test:
-// $TANDEM_SYSTEM, default the reference shop.
+// $TANDEM_SYSTEM (tandem verify sets it), default the system of the
+// repository's tandem.yaml (a suite run on its own, with ginkgo).
 func SystemFiles() []string {
-	return results.SystemFiles(filepath.Join(Root(), "fixtures/shop/compose.yaml"))
+	if files := results.SystemFiles(); len(files) > 0 {
+		return files
+	}
+	p, err := project.Load(filepath.Join(Root(), project.FileName))
+	if err != nil {
+		panic(fmt.Sprintf("the system under test: $%s is not set and %v", results.EnvSystem, err))
+	}
+	var files []string
+	for _, f := range p.System.Compose {
+		files = append(files, p.Path(f))
+	}
+	return files
 }
 
 // ContractsDir is the contract store: $TANDEM_CONTRACTS, default contracts/.

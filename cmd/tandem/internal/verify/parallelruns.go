@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/diff"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
@@ -38,6 +41,12 @@ func (r ParallelRun) name() string {
 		return r.Name
 	}
 	return r.Service
+}
+
+// spec is the run's spec in the parallelrun suite.
+func (r ParallelRun) spec(took time.Duration, err error) types.SpecReport {
+	return spec("parallel run "+r.name(), fmt.Sprintf("%s %s against %s: every request answered alike, beyond the ignore rules", r.Service, r.Candidate, r.Primary),
+		parallelRunLabels, took, err)
 }
 
 // runParallelRun is one parallel run's step. It writes diff.json, diff.html

@@ -2,15 +2,18 @@ package verify
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/env"
-	"github.com/tandem-harness/tandem/harness/junit"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
@@ -43,14 +46,26 @@ func providersToVerify(cfg Config, sys *system.System, store *contract.Store) ([
 
 // verifyProvider is one provider's contract step, run by tandem itself
 // (no suite to compile): the provider starts with its dependencies, every
-// selected pact is verified with the Pact FFI, the outcome is recorded in
-// the store and written as OUT/junit/contracts-PROVIDER.xml. A failing
-// interaction fails the step, with its mismatch; a failing pending pact
-// does not (Pact's rule), and is named.
-func verifyProvider(ctx context.Context, cfg Config, p *progress.Writer, sys *system.System, store *contract.Store, out, provider string) (string, error) {
+// selected pact is verified with the Pact FFI, and the outcome is recorded
+// in the store. Each interaction is a spec of the contracts suite, named
+// as the release report's contract matrix expects ("provider P" "honours C
+// V: interaction"). A failing interaction fails the step, with its
+// mismatch; a failing pending pact does not (Pact's rule): its spec is
+// skipped with the mismatch, and the step names it.
+func verifyProvider(ctx context.Context, cfg Config, p *progress.Writer, sys *system.System, store *contract.Store, out, provider string) ([]types.SpecReport, string, error) {
+	begin := time.Now()
+	specs, detail, err := verifyProviderPacts(ctx, cfg, p, sys, store, out, provider)
+	if err != nil && len(specs) == 0 {
+		// It did not get as far as verifying: one spec says why.
+		specs = append(specs, spec("provider "+provider, "starts and verifies its pacts", contractLabels(provider), time.Since(begin), err))
+	}
+	return specs, detail, err
+}
+
+func verifyProviderPacts(ctx context.Context, cfg Config, p *progress.Writer, sys *system.System, store *contract.Store, out, provider string) ([]types.SpecReport, string, error) {
 	svc, err := sys.Service(provider)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	selectors := contractSelectors
 	if cfg.MatchingBranch != "" {
@@ -58,17 +73,17 @@ func verifyProvider(ctx context.Context, cfg Config, p *progress.Writer, sys *sy
 	}
 	pacts, err := store.Select(provider, selectors, time.Time{})
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	if len(pacts) == 0 {
 		var names []string
 		for _, s := range selectors {
 			names = append(names, s.String())
 		}
-		return fmt.Sprintf("no pact selects it (%s)", strings.Join(names, ", ")), nil
+		return nil, fmt.Sprintf("no pact selects it (%s)", strings.Join(names, ", ")), nil
 	}
 	if err := contract.LoadVerifier(); err != nil {
-		return "", err
+		return nil, "", err
 	}
 	p.Status("starting %s to verify %d pact(s)", provider, len(pacts))
 	e, err := env.Start(ctx, sys, env.WithServices(provider), env.WithOutputDir(filepath.Join(out, "runs")),
@@ -79,31 +94,31 @@ func verifyProvider(ctx context.Context, cfg Config, p *progress.Writer, sys *sy
 		}
 	}()
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	url, err := e.URL(provider)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	states, messages := contract.Endpoints(url, svc)
+	verifying.Lock() // one verifier at a time in this process; the environments start side by side
 	p.Status("verifying %s %s against %d pact(s)", provider, svc.Version(), len(pacts))
 	v, err := contract.Verify(ctx, contract.VerifyRequest{
 		Provider: provider, ProviderVersion: svc.Version(),
 		BaseURL: url, StatesURL: states, MessagesURL: messages, Pacts: pacts,
 	})
+	verifying.Unlock()
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	branch, err := store.MainBranch(provider)
 	if err != nil {
-		return "", err
+		return nil, "", err
 	}
 	if err := store.Record(v, branch, pacts); err != nil {
-		return "", err
+		return nil, "", err
 	}
-	if err := junit.Write(filepath.Join(out, "junit", "contracts-"+provider+".xml"), v.JUnit()); err != nil {
-		return "", err
-	}
+	specs := interactionSpecs(v)
 	var verified, failed int
 	var failures, pending []string
 	for _, r := range v.Results {
@@ -122,7 +137,40 @@ func verifyProvider(ctx context.Context, cfg Config, p *progress.Writer, sys *sy
 		detail += fmt.Sprintf(", %d pending failing (they do not fail the step): %s", len(pending), strings.Join(pending, "; "))
 	}
 	if failed > 0 {
-		return detail, fmt.Errorf("%s:\n%s", detail, strings.Join(failures, "\n"))
+		return specs, detail, fmt.Errorf("%s:\n%s", detail, strings.Join(failures, "\n"))
 	}
-	return detail, nil
+	return specs, detail, nil
+}
+
+// verifying serializes the Pact FFI verifier: its logging and handles are
+// not documented as safe to use from two goroutines at once.
+var verifying sync.Mutex
+
+// interactionSpecs are the verification's results as specs: "provider P"
+// "honours C V: interaction", or "honours (pending) …" for a pending pact,
+// which is skipped, not failed, when it fails.
+func interactionSpecs(v *contract.Verification) []types.SpecReport {
+	names := make([]string, len(v.Results))
+	for i, r := range v.Results {
+		what := "honours"
+		if r.Pending {
+			what = "honours (pending)"
+		}
+		names[i] = fmt.Sprintf("%s %s %s: %s", what, r.Consumer, r.ConsumerVersion, contract.InteractionName(r.Description, r.States))
+	}
+	names = contract.Distinct(names)
+	specs := make([]types.SpecReport, 0, len(v.Results))
+	for i, r := range v.Results {
+		took, _ := time.ParseDuration(r.Duration)
+		var err error
+		if !r.Passed {
+			err = errors.New(r.Explain())
+		}
+		s := spec("provider "+v.Provider, names[i], contractLabels(v.Provider), took, err)
+		if !r.Passed && r.Pending {
+			s.State = types.SpecStateSkipped
+		}
+		specs = append(specs, s)
+	}
+	return specs
 }

@@ -20,6 +20,10 @@ func repoRoot() string {
 	return filepath.Clean(filepath.Join(filepath.Dir(file), "..", "..", "..", ".."))
 }
 
+// shopSystem is the reference shop's Compose file, which the repository's
+// tandem.yaml names.
+func shopSystem() string { return filepath.Join(repoRoot(), "fixtures", "shop", "compose.yaml") }
+
 // copyStore copies the contract store, so that a test's publications and
 // verification records never touch the repository's.
 func copyStore(t *testing.T) string {
@@ -40,8 +44,9 @@ func TestReportTracesAFailedJourneyThroughTheServices(t *testing.T) {
 	out := t.TempDir()
 	var stdout strings.Builder
 	cfg := DefaultConfig()
-	cfg.Root, cfg.Out, cfg.Contracts = repoRoot(), out, copyStore(t)
-	cfg.Suites, cfg.LabelFilter = []string{"e2e"}, "forced-failure"
+	cfg.Root, cfg.Out, cfg.Contracts, cfg.System = repoRoot(), out, copyStore(t), shopSystem()
+	cfg.TeamSuites = []TeamSuite{{Name: "e2e", Ginkgo: filepath.Join(repoRoot(), "suites", "e2e"), Line: "tandem.yaml:1"}}
+	cfg.Only, cfg.LabelFilter = []string{"e2e"}, "forced-failure"
 	cfg.Stdout, cfg.Verbose = &stdout, false
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -106,7 +111,7 @@ func TestReportTracesAFailedJourneyThroughTheServices(t *testing.T) {
 			t.Errorf("linked log %s: %v", l.Href, err)
 		}
 	}
-	for _, name := range []string{report.MarkdownFile, report.JUnitFile, "junit/e2e.xml", "e2e/environment.json", "logs/suites.log"} {
+	for _, name := range []string{report.MarkdownFile, report.JUnitFile, "junit/e2e.xml", "e2e/environment.json", "logs/suite-e2e.log"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("verify did not write %s: %v", name, err)
 		}

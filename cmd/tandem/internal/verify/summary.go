@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
@@ -46,6 +47,10 @@ type Step struct {
 	Duration Duration `json:"duration"`
 	Detail   string   `json:"detail,omitempty"`
 	Error    string   `json:"error,omitempty"`
+	// Suite names the suite whose specs hold the step's results, and its
+	// failures: contracts, parallelrun, canary, or * for the project's
+	// suites. Empty: the step's own error is its failure.
+	Suite string `json:"suite,omitempty"`
 }
 
 // Suite is one Ginkgo suite's outcome.
@@ -74,18 +79,59 @@ type Duration = report.Duration
 
 // step runs one stage, shows it as a phase of the progress, and records it.
 // What it says is redacted: a tool's error can quote what a service sent.
-func (s *Summary) step(p *progress.Writer, name string, run func() (string, error)) Step {
+func (s *Summary) step(p *progress.Writer, name, suite string, run func() (string, error)) Step {
 	p.Phase(name)
 	begin := time.Now()
 	detail, err := run()
 	red := redact.Default()
-	st := Step{Name: name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: red.Text(detail)}
+	st := Step{Name: name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: red.Text(detail), Suite: suite}
 	if err != nil {
 		st.Error = red.Text(err.Error())
 	}
 	p.Done(st.Passed, firstLine(firstNonEmpty(st.Error, st.Detail)))
 	s.Steps = append(s.Steps, st)
 	return st
+}
+
+// stepsSideBySide runs one step per name, at most width at a time, as one
+// phase of the progress (each step's end shown as it comes), and records
+// them in the order of names. It reports whether all passed.
+func (s *Summary) stepsSideBySide(p *progress.Writer, phase, suite string, names []string, width int, run func(name string) (string, error)) bool {
+	if len(names) == 0 {
+		return true
+	}
+	p.Phase(phase)
+	steps := make([]Step, len(names))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, max(width, 1))
+	red := redact.Default()
+	for i, name := range names {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			begin := time.Now()
+			detail, err := run(name)
+			st := Step{Name: phase + " " + name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: red.Text(detail), Suite: suite}
+			if err != nil {
+				st.Error = red.Text(err.Error())
+			}
+			p.Finished(st.Passed, st.Name, firstLine(firstNonEmpty(st.Error, st.Detail)), time.Duration(st.Duration))
+			steps[i] = st
+		}()
+	}
+	wg.Wait()
+	passed, failed := true, 0
+	for _, st := range steps {
+		if !st.Passed {
+			passed = false
+			failed++
+		}
+	}
+	p.Done(passed, fmt.Sprintf("%d of %d passed", len(names)-failed, len(names)))
+	s.Steps = append(s.Steps, steps...)
+	return passed
 }
 
 // timeCompile runs compile and records how long it took, within step.

@@ -6,16 +6,19 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
@@ -33,45 +36,132 @@ type TeamSuite struct {
 	Line string
 }
 
-// runTeamSuites runs each suite with the environment a suite of tandem
-// verify gets ($TANDEM_SYSTEM, $TANDEM_CONTRACTS, $TANDEM_OUT), gathers
-// their results as Ginkgo reports (a command's JUnit XML is read into one),
-// and writes and summarizes them as the repository's suites are: in
-// OUT/ginkgo-report.json, JUnit XML, summary.json and the release report.
-func runTeamSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolLogs, sum *Summary, out string, env map[string]string) (string, error) {
+// suiteBuild is the compilation of a project's Ginkgo suites, started
+// when the run starts so that it overlaps the steps before the suites.
+type suiteBuild struct {
+	done  chan struct{}
+	took  time.Duration
+	bins  map[string]string // by suite name
+	errs  map[string]error  // why a suite did not build
+	clean func()
+}
+
+// buildSuites starts compiling the Ginkgo suites among suites with go test
+// -c in their own folders (the team's module), two at a time, into
+// OUT/bin (not a temporary folder: /tmp may be noexec).
+func buildSuites(ctx context.Context, cfg Config, tools *toolLogs, out string, suites []TeamSuite) *suiteBuild {
+	dir := filepath.Join(out, "bin")
+	_ = os.RemoveAll(dir) // a killed run's
+	b := &suiteBuild{done: make(chan struct{}), bins: map[string]string{}, errs: map[string]error{},
+		clean: func() { os.RemoveAll(dir) }}
+	begin := time.Now()
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 2)
+	for _, s := range suites {
+		if s.Ginkgo == "" {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			bin := filepath.Join(dir, s.Name+".test")
+			build := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, ".")
+			suiteEnv(build, cfg, s.Ginkgo, nil)
+			err := tools.run(build, "suite-"+s.Name+"-build.log")
+			mu.Lock()
+			defer mu.Unlock()
+			if err != nil {
+				b.errs[s.Name] = fmt.Errorf("go test -c in %s: %w", s.Ginkgo, err)
+				return
+			}
+			b.bins[s.Name] = bin
+		}()
+	}
+	go func() { wg.Wait(); b.took = time.Since(begin); close(b.done) }()
+	return b
+}
+
+// wait waits for the build and records its time as compiling, within the
+// suites step.
+func (b *suiteBuild) wait(sum *Summary) {
+	<-b.done
+	if len(b.bins)+len(b.errs) > 0 {
+		sum.Compile = append(sum.Compile, report.CompileTime{Name: "suite binaries", Step: "suites", Duration: Duration(b.took)})
+	}
+}
+
+// runTeamSuites runs the suites, two side by side (each starts
+// environments of its own), with the environment a suite of tandem verify
+// gets ($TANDEM_SYSTEM, $TANDEM_CONTRACTS, $TANDEM_OUT, and
+// $TANDEM_PROGRESS, a file whose lines tandem shows live), and returns
+// their results as Ginkgo reports, in the order they are declared (a
+// command's JUnit XML is read into one).
+func runTeamSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolLogs, sum *Summary, build *suiteBuild, suites []TeamSuite, env map[string]string) ([]types.Report, string, error) {
+	select {
+	case <-build.done:
+	default:
+		p.Status("compiling the suites")
+	}
+	build.wait(sum)
+	progressFile := filepath.Join(tools.dir, "progress.log")
+	if err := os.MkdirAll(tools.dir, 0o755); err != nil {
+		return nil, "", err
+	}
+	// The suites append to it; a full disk loses lines of progress only,
+	// and shows in the suites' own results.
+	if err := atomicfile.Write(progressFile, nil); err != nil {
+		return nil, "", err
+	}
+	env = maps.Clone(env)
+	env[results.EnvProgress] = progressFile
+	stop, followed := make(chan struct{}), make(chan struct{})
+	go func() { p.Follow(progressFile, 250*time.Millisecond, stop); close(followed) }()
+	defer func() { close(stop); <-followed }()
+
+	reps := make([][]types.Report, len(suites))
+	errs := make([]error, len(suites))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 2)
+	for i, s := range suites {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			p.Status("running suite %s", s.Name)
+			switch {
+			case build.errs[s.Name] != nil:
+				errs[i] = build.errs[s.Name]
+				reps[i] = []types.Report{failedSuite(s, errs[i])}
+			case s.Ginkgo != "":
+				reps[i], errs[i] = runGinkgoSuite(ctx, cfg, tools, build.bins[s.Name], env, s)
+			default:
+				reps[i], errs[i] = runCommandSuite(ctx, cfg, tools, env, s)
+			}
+		}()
+	}
+	wg.Wait()
 	var all []types.Report
 	var failed []string
-	for _, s := range cfg.TeamSuites {
-		p.Status("running suite %s", s.Name)
-		var reps []types.Report
-		var err error
-		if s.Ginkgo != "" {
-			reps, err = runGinkgoSuite(ctx, cfg, tools, out, env, s)
-		} else {
-			reps, err = runCommandSuite(ctx, cfg, tools, env, s)
+	for i, s := range suites {
+		all = append(all, reps[i]...)
+		if errs[i] != nil {
+			failed = append(failed, fmt.Sprintf("%s (%s): %v", s.Name, s.Line, errs[i]))
 		}
-		if err != nil {
-			failed = append(failed, fmt.Sprintf("%s (%s): %v", s.Name, s.Line, err))
-		}
-		all = append(all, reps...)
 	}
-	ginkgoReport := filepath.Join(out, report.GinkgoFile)
-	b, err := json.Marshal(all)
-	if err != nil {
-		return "", err
+	var specs, failures int
+	for _, su := range summarize(all) {
+		specs += su.Specs
+		failures += su.Failed
 	}
-	if err := atomicfile.Write(ginkgoReport, b); err != nil {
-		return "", err
-	}
-	var runErr error
+	detail := fmt.Sprintf("%d suite(s), %d spec(s), %d failed", len(suites), specs, failures)
 	if len(failed) > 0 {
-		runErr = errors.New(strings.Join(failed, "; "))
+		return all, detail, fmt.Errorf("%s: %s", detail, strings.Join(failed, "; "))
 	}
-	detail, err := collectSuites(cfg, sum, out, ginkgoReport, runErr)
-	if err != nil && runErr != nil {
-		return detail, fmt.Errorf("%s: %w", detail, runErr)
-	}
-	return detail, err
+	return all, detail, nil
 }
 
 // suiteEnv is the environment a suite runs with.
@@ -83,19 +173,17 @@ func suiteEnv(cmd *exec.Cmd, cfg Config, dir string, env map[string]string) {
 	}
 }
 
-// runGinkgoSuite builds the package's test binary in its own module and
-// runs it with a JSON report, which is what it returns.
-func runGinkgoSuite(ctx context.Context, cfg Config, tools *toolLogs, out string, env map[string]string, s TeamSuite) ([]types.Report, error) {
-	bin := filepath.Join(out, "bin", s.Name+".test")
-	build := exec.CommandContext(ctx, "go", "test", "-c", "-o", bin, ".")
-	suiteEnv(build, cfg, s.Ginkgo, nil)
-	if err := tools.run(build, "suite-"+s.Name+"-build.log"); err != nil {
-		return nil, fmt.Errorf("go test -c in %s: %w", s.Ginkgo, err)
-	}
-	defer os.Remove(bin)
-	jsonReport := filepath.Join(out, "bin", s.Name+".json")
+// runGinkgoSuite runs the suite's test binary in its package's folder with
+// a JSON report, which is what it returns.
+func runGinkgoSuite(ctx context.Context, cfg Config, tools *toolLogs, bin string, env map[string]string, s TeamSuite) ([]types.Report, error) {
+	jsonReport := strings.TrimSuffix(bin, ".test") + ".json"
 	defer os.Remove(jsonReport)
-	run := exec.CommandContext(ctx, bin, "-ginkgo.json-report="+jsonReport, "-ginkgo.no-color", "-ginkgo.timeout=15m", "-test.timeout=0")
+	args := []string{"-ginkgo.json-report=" + jsonReport, "-ginkgo.no-color", "-ginkgo.timeout=15m", "-test.timeout=0",
+		"-ginkgo.randomize-all", "-ginkgo.fail-on-pending", "-ginkgo.fail-on-empty", "-ginkgo.poll-progress-after=120s"}
+	if cfg.LabelFilter != "" {
+		args = append(args, "-ginkgo.label-filter="+cfg.LabelFilter)
+	}
+	run := exec.CommandContext(ctx, bin, args...)
 	suiteEnv(run, cfg, s.Ginkgo, env)
 	runErr := tools.run(run, "suite-"+s.Name+".log")
 	var reps []types.Report

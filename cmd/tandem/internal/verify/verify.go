@@ -6,15 +6,19 @@ package verify
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/report"
@@ -22,12 +26,15 @@ import (
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/docker"
+	"github.com/tandem-harness/tandem/internal/nearest"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
 
-// Config says what to verify and where to write.
+// Config says what to verify and where to write: what a project's
+// tandem.yaml declares (see cmd/tandem's applyProject), with the command
+// line's flags applied.
 type Config struct {
-	// Root is the repository root (with go.mod and suites/). Default ".".
+	// Root is the project's folder (where tandem.yaml is). Default ".".
 	Root string
 	// System is the Compose file of the system under test, or several,
 	// merged in order as docker compose merges them, separated by the OS
@@ -38,23 +45,23 @@ type Config struct {
 	Contracts string
 	// Out is the output folder (JUnit XML, summary.json, logs).
 	Out string
-	// Suites are the suite folders under suites/ to run, in order. Empty:
-	// tandem verifies each provider's contracts itself (a project's
-	// tandem.yaml: nothing of Tandem's repository is needed).
-	Suites []string
-	// MatchingBranch is the branch this run verifies (from CI or git): when
-	// Suites is empty, each provider also verifies the pacts its consumers
-	// have on that branch, Pact's matchingBranch selector (a consumer and a
-	// provider changed together on a feature branch are verified together).
+	// Only runs these parts of the project and no others: "contracts"
+	// (the consumers' pacts, their publication and each provider's
+	// verification), "parallelrun", "canary", or a suite's name. Empty:
+	// everything (the --suites flag).
+	Only []string
+	// MatchingBranch is the branch this run verifies (from CI or git): each
+	// provider also verifies the pacts its consumers have on that branch,
+	// Pact's matchingBranch selector (a consumer and a provider changed
+	// together on a feature branch are verified together).
 	MatchingBranch string
-	// TeamSuites are a project's own suites (tandem.yaml's suites), run
-	// when Suites is empty.
+	// TeamSuites are a project's own suites (tandem.yaml's suites).
 	TeamSuites []TeamSuite
-	// Providers are the services whose contracts are verified when Suites
-	// is empty; empty: every service a stored pact names as its provider.
+	// Providers are the services whose contracts are verified; empty: every
+	// service a stored pact names as its provider.
 	Providers []string
-	// Branch is the branch consumer pacts are published on; empty: each
-	// consumer's main branch (see tandem contracts create-or-update-pacticipant).
+	// Branch is the branch consumer pacts are published on; empty: see
+	// Consumer.Branch.
 	Branch string
 	// Environment is where can-i-deploy asks whether the system's service
 	// versions can go.
@@ -64,36 +71,36 @@ type Config struct {
 	// compose.
 	Profiles []string
 	// Consumers write pacts with commands of their own (tandem.yaml's
-	// consumers). Empty: the Go tests named TestPact… in the system's
-	// folder and below write them, each published under the consumer
-	// service's image tag.
+	// consumers). Empty: the pacts are in the store already (published from
+	// the consumers' own repositories).
 	Consumers []Consumer
 	// ParallelRuns and Canaries compare a service's new image with its
-	// released one when Suites is empty (tandem.yaml's parallelRuns and
-	// canaries), after the contracts, each a step of its own.
+	// released one (tandem.yaml's parallelRuns and canaries), after the
+	// contracts, each a step of its own.
 	ParallelRuns []ParallelRun
 	Canaries     []Canary
-	// LabelFilter runs only the specs it selects (Ginkgo's --label-filter).
+	// LabelFilter runs only what it selects (Ginkgo's --label-filter): the
+	// suites' specs, and the contract verifications (labels contract and
+	// provider-NAME), parallel runs (parallel-run) and canaries (canary).
 	LabelFilter string
 	// ReportURL is where CI publishes the output folder: the links of
 	// summary.md start with it. Default $TANDEM_REPORT_URL; empty links are
 	// relative to summary.md.
 	ReportURL string
-	// Verbose copies the tools' output (go test, ginkgo) to Stdout; it always
-	// goes to OUT/logs/. Default: TANDEM_VERBOSE=1.
+	// Verbose copies the tools' output (consumer commands, suites) to
+	// Stdout; it always goes to OUT/logs/. Default: TANDEM_VERBOSE=1.
 	Verbose bool
 	// Stdout receives progress and the final summary.
 	Stdout io.Writer
 }
 
-// DefaultConfig is what `tandem verify` runs without flags.
+// DefaultConfig is what `tandem verify` starts from, before the project
+// file and the flags.
 func DefaultConfig() Config {
 	return Config{
 		Root:        ".",
-		System:      "fixtures/shop/compose.yaml",
 		Contracts:   "contracts",
 		Out:         "out",
-		Suites:      []string{"contracts", "e2e", "parallelrun", "canary", "resilience"},
 		Environment: "production",
 		ReportURL:   os.Getenv("TANDEM_REPORT_URL"),
 		Verbose:     os.Getenv("TANDEM_VERBOSE") == "1",
@@ -101,13 +108,65 @@ func DefaultConfig() Config {
 	}
 }
 
+// The names of the parts tandem verify runs itself, as Only and the report
+// name them; a project's suites are named by tandem.yaml.
+const (
+	PartContracts   = "contracts"
+	PartParallelRun = "parallelrun"
+	PartCanary      = "canary"
+)
+
+// Parts are the names Only can select in cfg: the built-in parts, then the
+// project's suites.
+func (cfg Config) Parts() []string {
+	names := []string{PartContracts, PartParallelRun, PartCanary}
+	for _, s := range cfg.TeamSuites {
+		names = append(names, s.Name)
+	}
+	return names
+}
+
+// runs says whether the part is to run.
+func (cfg Config) runs(part string) bool {
+	return len(cfg.Only) == 0 || slices.Contains(cfg.Only, part)
+}
+
+// checkOnly refuses a name in Only that names no part.
+func (cfg Config) checkOnly() error {
+	parts := cfg.Parts()
+	for _, name := range cfg.Only {
+		if !slices.Contains(parts, name) {
+			msg := fmt.Sprintf("there is no part %q to run; the parts are %s", name, strings.Join(parts, ", "))
+			if near := nearest.Name(name, parts); near != "" {
+				msg = fmt.Sprintf("there is no part %q to run (did you mean %s?); the parts are %s", name, near, strings.Join(parts, ", "))
+			}
+			return errors.New(msg)
+		}
+	}
+	return nil
+}
+
 // Run verifies and writes Out/summary.json, Out/junit.xml (and one JUnit file
 // per suite under Out/junit/), the release report Out/report.html and
 // Out/summary.md. The summary is returned also when a step failed; err is for
 // runs that could not complete, or whose results did not fit on the disk.
+//
+// The steps, in order: the consumers' commands write pacts, which are
+// published to the store; each provider verifies its pacts; the parallel
+// runs and canaries compare new images with released ones; the project's
+// suites run; and, when all passed, can-i-deploy asks about the system's
+// versions. Everything tandem runs itself is reported as Ginkgo specs of
+// the suites contracts, parallelrun and canary, beside the project's own.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	begin := time.Now()
 	sum := &Summary{StartedAt: begin.UTC()}
+	if err := cfg.checkOnly(); err != nil {
+		return nil, err
+	}
+	selected, err := labelFilter(cfg.LabelFilter)
+	if err != nil {
+		return nil, err
+	}
 	abs := func(p string) string {
 		if filepath.IsAbs(p) {
 			return p
@@ -123,13 +182,25 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		f, _ = filepath.Abs(abs(f))
 		sysFiles = append(sysFiles, f)
 	}
+	if len(sysFiles) == 0 {
+		return nil, fmt.Errorf("no system to verify: name its Compose file in %s (system.compose) or with -f", "tandem.yaml")
+	}
 	store, _ := filepath.Abs(abs(cfg.Contracts))
 	p := progress.New(cfg.Stdout)
 	defer p.Close()
 	tools := &toolLogs{dir: filepath.Join(out, "logs"), rel: filepath.Join(cfg.Out, "logs"), verbose: cfg.Verbose, stdout: cfg.Stdout}
 
 	var sys *system.System
+	var reports []types.Report
 	finish := func() (*Summary, error) {
+		var full *atomicfile.DiskFullError
+		if len(reports) > 0 || len(cfg.TeamSuites) > 0 {
+			if err := collectSuites(cfg, sum, out, reports); errors.As(err, &full) {
+				return sum, err
+			} else if err != nil {
+				fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
+			}
+		}
 		sum.Duration = Duration(time.Since(begin))
 		sum.Passed = len(sum.Steps) > 0
 		for _, s := range sum.Steps {
@@ -138,7 +209,6 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		// A full disk ends the run with an error: the results it could not
 		// write are missing. Other failures to write the matrix or the
 		// report are reported, and the run's verdict stands.
-		var full *atomicfile.DiskFullError
 		if sys != nil {
 			rows, err := writeMatrix(sys, store, out)
 			if errors.As(err, &full) {
@@ -180,26 +250,28 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		return nil, err
 	}
 
+	// The suites compile while the steps before them run.
+	var suites []TeamSuite
+	for _, s := range cfg.TeamSuites {
+		if cfg.runs(s.Name) {
+			suites = append(suites, s)
+		}
+	}
+	build := buildSuites(ctx, cfg, tools, out, suites)
+	defer build.clean()
+	defer func() { <-build.done }() // a run that ends early waits for go test -c first
+
 	pactDir := filepath.Join(out, "pacts")
-	switch {
-	case len(cfg.Consumers) > 0:
-		if sum.step(p, "consumer pacts", func() (string, error) { return commandPacts(ctx, cfg, tools, pactDir) }).Passed {
-			sum.step(p, "publish pacts", func() (string, error) { return publishConsumers(ctx, cfg, sys, store, pactDir) })
+	if len(cfg.Consumers) > 0 && cfg.runs(PartContracts) {
+		if sum.step(p, "consumer pacts", "", func() (string, error) { return commandPacts(ctx, cfg, tools, pactDir) }).Passed {
+			sum.step(p, "publish pacts", "", func() (string, error) { return publishConsumers(ctx, cfg, sys, store, pactDir) })
 		}
-	case len(cfg.Suites) > 0:
-		if sum.step(p, "consumer pacts", func() (string, error) {
-			return consumerPacts(ctx, cfg, tools, filepath.Dir(sys.File), pactDir)
-		}).Passed {
-			sum.step(p, "publish pacts", func() (string, error) { return publish(sys, store, cfg.Branch, pactDir) })
+		if !sum.Steps[len(sum.Steps)-1].Passed {
+			return finish()
 		}
-	default:
-		// A project without consumers of its own: the pacts are in the
-		// store already (published from the consumers' repositories).
 	}
-	if len(sum.Steps) > 0 && !sum.Steps[len(sum.Steps)-1].Passed {
-		return finish()
-	}
-	if len(cfg.Suites) == 0 {
+	passed := true
+	if cfg.runs(PartContracts) {
 		st, err := contract.Open(store)
 		if err != nil {
 			return nil, err
@@ -208,47 +280,74 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		if err != nil {
 			return nil, err
 		}
-		passed := true
+		rep := builtinReport(PartContracts)
+		var names []string
 		for _, name := range providers {
-			passed = sum.step(p, "contracts "+name, func() (string, error) {
-				return verifyProvider(ctx, cfg, p, sys, st, out, name)
-			}).Passed && passed
+			if selected(contractLabels(name)) {
+				names = append(names, name)
+			}
 		}
-		for _, r := range cfg.ParallelRuns {
-			passed = sum.step(p, "parallel run "+r.name(), func() (string, error) {
-				return runParallelRun(ctx, p, sys, store, out, r)
-			}).Passed && passed
-		}
-		for _, c := range cfg.Canaries {
-			passed = sum.step(p, "canary "+c.name(), func() (string, error) {
-				return runCanary(ctx, p, sys, store, out, c)
-			}).Passed && passed
-		}
-		if len(cfg.TeamSuites) > 0 {
-			passed = sum.step(p, "suites", func() (string, error) {
-				return runTeamSuites(ctx, cfg, p, tools, sum, out, map[string]string{
-					results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
-				})
-			}).Passed && passed
-		}
-		if passed {
-			sum.step(p, "can-i-deploy", func() (string, error) {
-				return canIDeploy(sys, store, cfg.Environment, sum)
-			})
-		}
-		return finish()
+		// Two providers at a time: starting one's environment overlaps
+		// verifying another.
+		passed = sum.stepsSideBySide(p, "contracts", PartContracts, names, 2, func(name string) (string, error) {
+			specs, detail, err := verifyProvider(ctx, cfg, p, sys, st, out, name)
+			rep.add(specs...)
+			return detail, err
+		}) && passed
+		reports = rep.append(reports)
 	}
-	suites := sum.step(p, "suites", func() (string, error) {
-		return runSuites(ctx, cfg, p, tools, sum, out, map[string]string{
-			results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
-		})
-	})
-	if suites.Passed {
-		sum.step(p, "can-i-deploy", func() (string, error) {
+	if cfg.runs(PartParallelRun) && selected(parallelRunLabels) {
+		rep := builtinReport(PartParallelRun)
+		for _, r := range cfg.ParallelRuns {
+			passed = sum.step(p, "parallel run "+r.name(), PartParallelRun, func() (string, error) {
+				begin := time.Now()
+				detail, err := runParallelRun(ctx, p, sys, store, out, r)
+				rep.add(r.spec(time.Since(begin), err))
+				return detail, err
+			}).Passed && passed
+		}
+		reports = rep.append(reports)
+	}
+	if cfg.runs(PartCanary) && selected(canaryLabels) {
+		rep := builtinReport(PartCanary)
+		for _, c := range cfg.Canaries {
+			passed = sum.step(p, "canary "+c.name(), PartCanary, func() (string, error) {
+				begin := time.Now()
+				detail, err := runCanary(ctx, p, sys, store, out, c)
+				rep.add(c.spec(time.Since(begin), err))
+				return detail, err
+			}).Passed && passed
+		}
+		reports = rep.append(reports)
+	}
+	if len(suites) > 0 {
+		passed = sum.step(p, "suites", "*", func() (string, error) {
+			reps, detail, err := runTeamSuites(ctx, cfg, p, tools, sum, build, suites, map[string]string{
+				results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
+			})
+			reports = append(reports, reps...)
+			return detail, err
+		}).Passed && passed
+	}
+	if passed {
+		sum.step(p, "can-i-deploy", "", func() (string, error) {
 			return canIDeploy(sys, store, cfg.Environment, sum)
 		})
 	}
 	return finish()
+}
+
+// labelFilter is Ginkgo's label filter of the expression; everything when
+// it is empty.
+func labelFilter(expr string) (types.LabelFilter, error) {
+	if strings.TrimSpace(expr) == "" {
+		return func([]string) bool { return true }, nil
+	}
+	f, err := types.ParseLabelFilter(expr)
+	if err != nil {
+		return nil, fmt.Errorf("the label filter %q: %w", expr, err)
+	}
+	return f, nil
 }
 
 // writeMatrix writes the contract matrix of the system, from the store as
@@ -324,160 +423,30 @@ func canIDeploy(sys *system.System, storeDir, environment string, sum *Summary) 
 	return detail, nil
 }
 
-// consumerPacts runs the consumer pact tests (TestPact…) that live with the
-// system's services; they write pacts into dir.
-func consumerPacts(ctx context.Context, cfg Config, tools *toolLogs, systemDir, dir string) (string, error) {
-	if err := os.RemoveAll(dir); err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(mustAbs(cfg.Root), systemDir)
-	if err != nil || strings.HasPrefix(rel, "..") {
-		return "", fmt.Errorf("the system file must be inside the repository (%s) so its consumer tests can run", cfg.Root)
-	}
-	pkgs := "./" + filepath.ToSlash(rel) + "/..."
-	cmd := goCommand(ctx, cfg, "test", "-count=1", "-run", "^TestPact", pkgs)
-	cmd.Env = append(cmd.Env, results.EnvPactDir+"="+dir)
-	if err := tools.run(cmd, "consumer-pacts.log"); err != nil {
-		return "", fmt.Errorf("the consumer pact tests in %s failed (go test -run ^TestPact %s): %w", rel, pkgs, err)
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	if len(files) == 0 {
-		return "", fmt.Errorf("the consumer pact tests in %s wrote no pact to %s", rel, dir)
-	}
-	var names []string
-	for _, f := range files {
-		names = append(names, strings.TrimSuffix(filepath.Base(f), ".json"))
-	}
-	return fmt.Sprintf("%d pact(s): %s", len(files), strings.Join(names, ", ")), nil
-}
-
-// publish stores the pacts in the contract store, each under its consumer's
-// version: the tag of the consumer service's image in the system file.
-// Unchanged pacts are a no-op; a changed pact under an unchanged version is
-// refused, as the Pact Broker does.
-func publish(sys *system.System, storeDir, branch, dir string) (string, error) {
-	store, err := contract.Open(storeDir)
+// collectSuites writes the run's suites (those tandem ran itself and the
+// project's) as OUT/ginkgo.json, redacted, and as JUnit XML, and adds them
+// and their failures to the summary.
+func collectSuites(cfg Config, sum *Summary, out string, reports []types.Report) error {
+	path := filepath.Join(out, report.GinkgoFile)
+	b, err := json.Marshal(reports)
 	if err != nil {
-		return "", err
-	}
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
-	var lines []string
-	for _, f := range files {
-		p, err := contract.ReadPact(f)
-		if err != nil {
-			return "", err
-		}
-		svc, err := sys.Service(p.Consumer)
-		if err != nil {
-			return "", fmt.Errorf("pact %s: its consumer is not a service of the system: %w", f, err)
-		}
-		version := svc.Version()
-		b := branch
-		if b == "" { // the system as declared is what its consumers' main branch holds
-			if b, err = store.MainBranch(p.Consumer); err != nil {
-				return "", err
-			}
-		}
-		res, err := store.Publish(p.Consumer, version, contract.PublishOptions{Branch: b, Pacticipants: sys.Names(), Source: sys.File}, f)
-		if errors.Is(err, contract.ErrConflict) {
-			return "", fmt.Errorf("%w\nThe consumer tests of %s now expect something else than its published pact. Give %s a new version (its image tag in %s) and run make verify again, or, if %s %s was never released, republish: tandem contracts publish --force --consumer %s --version %s %s",
-				err, p.Consumer, p.Consumer, sys.File, p.Consumer, version, p.Consumer, version, f)
-		}
-		if err != nil {
-			return "", err
-		}
-		for _, r := range res {
-			lines = append(lines, fmt.Sprintf("%s %s → %s %s", r.Consumer, r.Version, r.Provider, r.Outcome))
-		}
-	}
-	return strings.Join(lines, "; "), nil
-}
-
-// runSuites runs the Ginkgo suites with the CI flags, redacts their report,
-// writes JUnit XML from it, and reads it. The suites' progress lines (what
-// they start, which provider they verify, requests sent) reach p through a
-// file they append to ($TANDEM_PROGRESS).
-func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolLogs, sum *Summary, out string, env map[string]string) (string, error) {
-	args := []string{"tool", "ginkgo", "-r", "-p", "--randomize-all", "--fail-on-pending", "--fail-on-empty", "--keep-going",
-		"--timeout=15m", "--poll-progress-after=120s", "--output-dir=" + out, "--json-report=" + report.GinkgoFile, "--no-color"}
-	if cfg.LabelFilter != "" {
-		args = append(args, "--label-filter="+cfg.LabelFilter)
-	}
-	for _, s := range cfg.Suites {
-		dir := filepath.Join("suites", s)
-		if _, err := os.Stat(filepath.Join(cfg.Root, dir)); err != nil {
-			return "", fmt.Errorf("no suite %q: %s does not exist", s, dir)
-		}
-	}
-	var bins []string
-	removeBins := func() {}
-	err := sum.timeCompile("suite binaries", "suites", func() (err error) {
-		bins, removeBins, err = compileSuites(ctx, cfg, tools, out, cfg.Suites)
 		return err
-	})
-	defer removeBins()
-	if err != nil {
-		return "", err
 	}
-	args = append(args, bins...)
-	ginkgoReport := filepath.Join(out, report.GinkgoFile)
-	_ = os.Remove(ginkgoReport)
-	progressFile := filepath.Join(tools.dir, "progress.log")
-	if err := os.MkdirAll(tools.dir, 0o755); err != nil {
-		return "", err
+	if err := atomicfile.Write(path, b); err != nil {
+		return err
 	}
-	// The suites append to it; a full disk loses lines of progress only,
-	// and shows in the suites' own results.
-	if err := atomicfile.Write(progressFile, nil); err != nil {
-		return "", err
-	}
-	cmd := exec.CommandContext(ctx, "go", args...)
-	setup(cmd, cfg)
-	for k, v := range env {
-		cmd.Env = append(cmd.Env, k+"="+v)
-	}
-	cmd.Env = append(cmd.Env, results.EnvProgress+"="+progressFile)
-	p.Status("compiling and running %s", strings.Join(cfg.Suites, ", "))
-	stop, followed := make(chan struct{}), make(chan struct{})
-	go func() { p.Follow(progressFile, 250*time.Millisecond, stop); close(followed) }()
-	runErr := tools.run(cmd, "suites.log")
-	close(stop)
-	<-followed
-	_ = sourceSuitePaths(ginkgoReport, cfg, bins) // a missing report is reported below
-
-	return collectSuites(cfg, sum, out, ginkgoReport, runErr)
-}
-
-// collectSuites redacts the suites' Ginkgo report, writes JUnit XML from
-// it, and adds the suites and their failures to the summary.
-func collectSuites(cfg Config, sum *Summary, out, ginkgoReport string, runErr error) (string, error) {
-	reports, err := redactGinkgoReport(ginkgoReport)
-	if err != nil {
-		if runErr != nil {
-			return "", fmt.Errorf("the suites did not run (%v) and wrote no report: %w", runErr, err)
-		}
-		return "", err
+	if reports, err = redactGinkgoReport(path); err != nil {
+		return err
 	}
 	if err := writeJUnit(out, reports); err != nil {
-		return "", err
+		return err
 	}
-	suites := summarize(reports)
-	sum.Suites = suites
+	sum.Suites = summarize(reports)
 	sum.JUnit = filepath.Join(cfg.Out, report.JUnitFile)
-	var failed, specs int
-	for _, s := range suites {
-		failed += s.Failed
-		specs += s.Specs
+	for _, s := range sum.Suites {
 		sum.Failures = append(sum.Failures, s.failures...)
 	}
-	detail := fmt.Sprintf("%d suite(s), %d spec(s), %d failed", len(suites), specs, failed)
-	if runErr != nil {
-		return detail, fmt.Errorf("%s", detail)
-	}
-	return detail, nil
+	return nil
 }
 
 func goCommand(ctx context.Context, cfg Config, args ...string) *exec.Cmd {
