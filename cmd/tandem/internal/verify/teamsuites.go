@@ -15,7 +15,7 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
@@ -55,7 +55,7 @@ func runTeamSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *t
 		}
 		all = append(all, reps...)
 	}
-	ginkgoReport := filepath.Join(out, report.GinkgoFile)
+	ginkgoReport := filepath.Join(out, results.GinkgoFile)
 	b, err := json.Marshal(all)
 	if err != nil {
 		return "", err

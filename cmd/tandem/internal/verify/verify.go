@@ -107,7 +107,7 @@ func DefaultConfig() Config {
 // runs that could not complete, or whose results did not fit on the disk.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	begin := time.Now()
-	sum := &Summary{StartedAt: begin.UTC()}
+	sum := &Summary{results.Summary{StartedAt: begin.UTC()}}
 	abs := func(p string) string {
 		if filepath.IsAbs(p) {
 			return p
@@ -148,8 +148,8 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			}
 			sum.notePending(rows)
 		}
-		sum.Report = filepath.Join(cfg.Out, report.ReportFile)
-		if err := sum.write(filepath.Join(out, report.SummaryFile)); err != nil {
+		sum.Report = filepath.Join(cfg.Out, results.ReportFile)
+		if err := sum.write(filepath.Join(out, results.SummaryFile)); err != nil {
 			return sum, err
 		}
 		if _, err := report.Write(out, cfg.ReportURL); errors.As(err, &full) {
@@ -157,7 +157,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		} else if err != nil {
 			fmt.Fprintf(cfg.Stdout, "tandem verify: could not write the release report: %v\n", err)
 			sum.Report = ""
-		} else if err := appendStepSummary(filepath.Join(out, report.MarkdownFile)); err != nil {
+		} else if err := appendStepSummary(filepath.Join(out, results.MarkdownFile)); err != nil {
 			fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
 		}
 		p.Close()
@@ -253,7 +253,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 
 // writeMatrix writes the contract matrix of the system, from the store as
 // this run left it, to OUT/contracts/matrix.json for the report.
-func writeMatrix(sys *system.System, storeDir, out string) ([]report.ContractRow, error) {
+func writeMatrix(sys *system.System, storeDir, out string) ([]results.ContractRow, error) {
 	store, err := contract.Open(storeDir)
 	if err != nil {
 		return nil, err
@@ -311,7 +311,7 @@ func canIDeploy(sys *system.System, storeDir, environment string, sum *Summary) 
 		if a.Deployable == "unknown" {
 			continue // not a pacticipant: a database, a broker
 		}
-		sum.Deploy = append(sum.Deploy, *a)
+		sum.noteDeploy(a)
 		answers = append(answers, fmt.Sprintf("%s %s %s", a.Pacticipant, a.Version, a.Deployable))
 		if a.Deployable != "yes" {
 			refusals = append(refusals, a.Reason)
@@ -402,7 +402,7 @@ func publish(sys *system.System, storeDir, branch, dir string) (string, error) {
 // file they append to ($TANDEM_PROGRESS).
 func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolLogs, sum *Summary, out string, env map[string]string) (string, error) {
 	args := []string{"tool", "ginkgo", "-r", "-p", "--randomize-all", "--fail-on-pending", "--fail-on-empty", "--keep-going",
-		"--timeout=15m", "--poll-progress-after=120s", "--output-dir=" + out, "--json-report=" + report.GinkgoFile, "--no-color"}
+		"--timeout=15m", "--poll-progress-after=120s", "--output-dir=" + out, "--json-report=" + results.GinkgoFile, "--no-color"}
 	if cfg.LabelFilter != "" {
 		args = append(args, "--label-filter="+cfg.LabelFilter)
 	}
@@ -423,7 +423,7 @@ func runSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *toolL
 		return "", err
 	}
 	args = append(args, bins...)
-	ginkgoReport := filepath.Join(out, report.GinkgoFile)
+	ginkgoReport := filepath.Join(out, results.GinkgoFile)
 	_ = os.Remove(ginkgoReport)
 	progressFile := filepath.Join(tools.dir, "progress.log")
 	if err := os.MkdirAll(tools.dir, 0o755); err != nil {
@@ -464,14 +464,13 @@ func collectSuites(cfg Config, sum *Summary, out, ginkgoReport string, runErr er
 	if err := writeJUnit(out, reports); err != nil {
 		return "", err
 	}
-	suites := summarize(reports)
-	sum.Suites = suites
-	sum.JUnit = filepath.Join(cfg.Out, report.JUnitFile)
+	suites, failures := summarize(reports)
+	sum.Suites, sum.Failures = suites, append(sum.Failures, failures...)
+	sum.JUnit = filepath.Join(cfg.Out, results.JUnitFile)
 	var failed, specs int
 	for _, s := range suites {
 		failed += s.Failed
 		specs += s.Specs
-		sum.Failures = append(sum.Failures, s.failures...)
 	}
 	detail := fmt.Sprintf("%d suite(s), %d spec(s), %d failed", len(suites), specs, failed)
 	if runErr != nil {
