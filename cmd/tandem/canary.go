@@ -44,10 +44,7 @@ func runCanary(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fail := func(err error) error {
-		fmt.Fprintf(stderr, "tandem canary: %v\n", err)
-		return exitError{code: 2}
-	}
+	fail := func(err error) error { return exitError{code: 2, err: err} } // the run itself failed
 	if fs.NArg() > 0 {
 		return fail(fmt.Errorf("unexpected argument %q; see tandem canary --help", fs.Arg(0)))
 	}

@@ -45,10 +45,7 @@ func runDiff(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	fail := func(err error) error {
-		fmt.Fprintf(stderr, "tandem diff: %v\n", err)
-		return exitError{code: 2}
-	}
+	fail := func(err error) error { return exitError{code: 2, err: err} } // the run itself failed
 	if fs.NArg() > 0 {
 		return fail(fmt.Errorf("unexpected argument %q; see tandem diff --help", fs.Arg(0)))
 	}

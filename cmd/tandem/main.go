@@ -14,16 +14,25 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"strings"
 	"syscall"
-
-	"github.com/tandem-harness/tandem/internal/nearest"
 )
 
-// exitError carries a specific exit code to main.
-type exitError struct{ code int }
+// exitError ends a command with a specific exit code. With err, main says
+// it as it says any error ("tandem CMD: err"); without, the command has
+// already shown its outcome (a verdict on stdout) and main says nothing.
+type exitError struct {
+	code int
+	err  error
+}
 
-func (e exitError) Error() string { return fmt.Sprintf("exit %d", e.code) }
+func (e exitError) Error() string {
+	if e.err != nil {
+		return e.err.Error()
+	}
+	return fmt.Sprintf("exit %d", e.code)
+}
+
+func (e exitError) Unwrap() error { return e.err }
 
 type command struct {
 	name    string
@@ -68,27 +77,32 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if c.name != args[0] {
 			continue
 		}
-		err := c.run(ctx, args[1:], stdout, stderr)
-		var ee exitError
-		var ue usageError
-		switch {
-		case err == nil:
-			return 0
-		case errors.Is(err, flag.ErrHelp):
-			return 0
-		case errors.As(err, &ee):
-			return ee.code
-		case errors.As(err, &ue):
-			fmt.Fprintf(stderr, "tandem %s: %v\n", c.name, err)
-			return 2
-		default:
-			fmt.Fprintf(stderr, "tandem %s: %v\n", c.name, err)
-			return 1
-		}
+		return exit(c.name, c.run(ctx, args[1:], stdout, stderr), stderr)
 	}
 	fmt.Fprintf(stderr, "tandem: unknown command %q\n\n", args[0])
 	usage(stderr)
 	return 2
+}
+
+// exit is the one way from a command's error to its exit code, and the one
+// place that says the error: "tandem CMD: cause". A usage mistake exits 2,
+// an exitError its code, any other error 1; --help exits 0.
+func exit(name string, err error, stderr io.Writer) int {
+	var ee exitError
+	code := 1
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ee):
+		if ee.err == nil {
+			return ee.code
+		}
+		code = ee.code
+	case errors.As(err, new(usageError)):
+		code = 2
+	}
+	fmt.Fprintf(stderr, "tandem %s: %v\n", name, err)
+	return code
 }
 
 func usage(w io.Writer) {
@@ -102,78 +116,3 @@ func usage(w io.Writer) {
 		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
 	}
 }
-
-// flagSet is a command's flags: --help prints the summary, usage and flags;
-// a mistake is one line that names it and points at --help (exit 2).
-type flagSet struct {
-	*flag.FlagSet
-	name string
-	help func()
-	// footer is printed after the flags by --help (environment variables).
-	footer string
-}
-
-// newFlags returns a command's flag set.
-func newFlags(name, usageLine, summary string, stderr io.Writer) *flagSet {
-	fs := flag.NewFlagSet("tandem "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard) // Parse's own messages: Parse below says it in one line
-	fs.Usage = func() {}
-	f := &flagSet{FlagSet: fs, name: name}
-	f.help = func() {
-		fmt.Fprintf(stderr, "%s\n\nUsage: tandem %s %s\n\nFlags:\n", summary, name, usageLine)
-		fs.SetOutput(stderr)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-		if f.footer != "" {
-			fmt.Fprintf(stderr, "\n%s\n", f.footer)
-		}
-	}
-	return f
-}
-
-// Parse parses args; --help prints the usage, and a flag that does not exist
-// or a value that does not parse is a usageError.
-func (f *flagSet) Parse(args []string) error {
-	err := f.FlagSet.Parse(args)
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, flag.ErrHelp):
-		f.help()
-		return err
-	default:
-		if name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -"); ok {
-			if near := f.nearest(name); near != "" {
-				return f.usageErr("there is no flag --%s (did you mean --%s?)", name, near)
-			}
-			return f.usageErr("there is no flag --%s", name)
-		}
-		return f.usageErr("%v", err)
-	}
-}
-
-// nearest is the defined flag closest to a mistyped name (at most two edits
-// away), or "".
-func (f *flagSet) nearest(name string) string {
-	var names []string
-	f.VisitAll(func(fl *flag.Flag) { names = append(names, fl.Name) })
-	return nearest.Name(name, names)
-}
-
-// NoArgs is a usageError when arguments follow the flags.
-func (f *flagSet) NoArgs() error {
-	if f.NArg() > 0 {
-		return f.usageErr("unexpected argument %q", f.Arg(0))
-	}
-	return nil
-}
-
-func (f *flagSet) usageErr(format string, args ...any) error {
-	return usageError{fmt.Errorf(format+"; see tandem %s --help", append(args, f.name)...)}
-}
-
-// usageError is a mistake in a command line: it exits 2, as flag errors do.
-type usageError struct{ err error }
-
-func (e usageError) Error() string { return e.err.Error() }
-func (e usageError) Unwrap() error { return e.err }

@@ -34,7 +34,7 @@ func runReaper(ctx context.Context, args []string, stdout, _ io.Writer) error {
 		return usageError{fmt.Errorf("tandem reaper takes no arguments, only RYUK_* environment variables")}
 	}
 	if code := serveReaper(ctx, stdout); code != 0 {
-		return exitError{code}
+		return exitError{code: code}
 	}
 	return nil
 }

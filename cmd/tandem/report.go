@@ -10,6 +10,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error {
@@ -47,6 +48,6 @@ func runReport(_ context.Context, args []string, stdout, stderr io.Writer) error
 		verdict = "GO"
 	}
 	fmt.Fprintf(stdout, "%s — %s\nreport:  %s\nsummary: %s\n", verdict, r.Sentence,
-		filepath.Join(dir, report.ReportFile), filepath.Join(dir, report.MarkdownFile))
+		filepath.Join(dir, results.ReportFile), filepath.Join(dir, results.MarkdownFile))
 	return nil
 }

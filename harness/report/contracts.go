@@ -9,6 +9,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
@@ -17,9 +18,9 @@ import (
 // store knows as a provider, the latest pact of each consumer on the main
 // branch, and how the service's version in the system stands with it
 // according to the store's verification records.
-func ContractMatrix(store *contract.Store, sys *system.System) ([]ContractRow, error) {
+func ContractMatrix(store *contract.Store, sys *system.System) ([]results.ContractRow, error) {
 	red := redact.Default()
-	var rows []ContractRow
+	var rows []results.ContractRow
 	for _, name := range sys.Names() {
 		pacts, err := store.Select(name, nil, time.Time{})
 		if err != nil {
@@ -34,7 +35,7 @@ func ContractMatrix(store *contract.Store, sys *system.System) ([]ContractRow, e
 		}
 		version := sys.Services[name].Version()
 		for _, p := range pacts {
-			row := ContractRow{Consumer: p.Consumer, ConsumerVersion: p.Version.Version, Provider: name, ProviderVersion: version, Status: ContractNeverVerified}
+			row := results.ContractRow{Consumer: p.Consumer, ConsumerVersion: p.Version.Version, Provider: name, ProviderVersion: version, Status: results.ContractNeverVerified}
 			if pact, err := contract.ReadPact(p.Path); err == nil {
 				row.Interactions = len(pact.Interactions)
 			}
@@ -59,11 +60,11 @@ func ContractMatrix(store *contract.Store, sys *system.System) ([]ContractRow, e
 				}
 				switch {
 				case rec.Success:
-					row.Status = ContractVerified
+					row.Status = results.ContractVerified
 				case p.Pending:
-					row.Status = ContractPending
+					row.Status = results.ContractPending
 				default:
-					row.Status = ContractFailed
+					row.Status = results.ContractFailed
 				}
 				break
 			}
@@ -80,13 +81,13 @@ func ContractMatrix(store *contract.Store, sys *system.System) ([]ContractRow, e
 }
 
 // WriteContractMatrix writes the matrix to OUT/contracts/matrix.json.
-func WriteContractMatrix(out string, rows []ContractRow) error {
+func WriteContractMatrix(out string, rows []results.ContractRow) error {
 	if rows == nil {
-		rows = []ContractRow{}
+		rows = []results.ContractRow{}
 	}
 	b, err := json.MarshalIndent(rows, "", "  ")
 	if err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(out, filepath.FromSlash(MatrixFile)), append(b, '\n'))
+	return atomicfile.Write(filepath.Join(out, filepath.FromSlash(results.MatrixFile)), append(b, '\n'))
 }

@@ -8,7 +8,7 @@
 // services' logs (their lines merged in time order) and the whole logs are
 // linked. summary.md says the same in a few lines for a pull request.
 // `tandem verify` writes both; `tandem report DIR` renders them again from
-// the JSON results in DIR:
+// the JSON results in DIR (their schema is harness/results):
 //
 //	r, err := report.Write("out", "")   // out/report.html, out/summary.md
 //

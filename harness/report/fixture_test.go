@@ -16,6 +16,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/load"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/docker"
 )
 
@@ -107,13 +108,13 @@ func writeFixture(t testing.TB, dir string) {
 			SpecReports: types.SpecReports{passed("catalog 1.1 as a canary of 1.0", "is not worse under the same load", 50*time.Second)}},
 	})
 
-	put("contracts/matrix.json", []report.ContractRow{
-		{Consumer: "gateway", ConsumerVersion: "1.0", Provider: "catalog", ProviderVersion: "1.0", Status: report.ContractFailed, Interactions: 2, Failed: 1,
+	put("contracts/matrix.json", []results.ContractRow{
+		{Consumer: "gateway", ConsumerVersion: "1.0", Provider: "catalog", ProviderVersion: "1.0", Status: results.ContractFailed, Interactions: 2, Failed: 1,
 			Problems: []string{"a request for product p-1: body $.name: Expected 'Espresso cup' but received '" + injectedImage + "'"}, VerifiedAt: t0},
-		{Consumer: "gateway", ConsumerVersion: "1.0", Provider: "orders", ProviderVersion: "1.0", Status: report.ContractVerified, Interactions: 4, VerifiedAt: t0},
-		{Consumer: "notifications", ConsumerVersion: "1.0", Provider: "orders", ProviderVersion: "1.0", Status: report.ContractNeverVerified, Interactions: 1},
-		{Consumer: "orders", ConsumerVersion: "1.0", Provider: "catalog", ProviderVersion: "1.0", Status: report.ContractVerified, Interactions: 3, VerifiedAt: t0},
-		{Consumer: "orders", ConsumerVersion: "1.1", Provider: "payments", ProviderVersion: "1.0", Status: report.ContractPending, Interactions: 2, Failed: 1, VerifiedAt: t0},
+		{Consumer: "gateway", ConsumerVersion: "1.0", Provider: "orders", ProviderVersion: "1.0", Status: results.ContractVerified, Interactions: 4, VerifiedAt: t0},
+		{Consumer: "notifications", ConsumerVersion: "1.0", Provider: "orders", ProviderVersion: "1.0", Status: results.ContractNeverVerified, Interactions: 1},
+		{Consumer: "orders", ConsumerVersion: "1.0", Provider: "catalog", ProviderVersion: "1.0", Status: results.ContractVerified, Interactions: 3, VerifiedAt: t0},
+		{Consumer: "orders", ConsumerVersion: "1.1", Provider: "payments", ProviderVersion: "1.0", Status: results.ContractPending, Interactions: 2, Failed: 1, VerifiedAt: t0},
 	})
 
 	runDir := filepath.Join(dir, "runs", runID)

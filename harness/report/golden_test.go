@@ -18,6 +18,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/load"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/docker"
 )
 
@@ -385,7 +386,7 @@ func TestCanaryHTMLShowsNoNumberTheJudgeDidNotCompute(t *testing.T) {
 
 func TestReleaseHTMLGolden(t *testing.T) {
 	dir, r := loadFixture(t)
-	b, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	b, err := os.ReadFile(filepath.Join(dir, results.ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // A run whose only problem is a failing pending pact of a consumer outside
@@ -43,9 +44,9 @@ func TestAFailingPendingPactIsNeverASilentGreen(t *testing.T) {
 	passed.LeafNodeText, passed.State, passed.Failure = "honours gateway 1.0: a request for all products", types.SpecStatePassed, types.Failure{}
 	put("ginkgo.json", []types.Report{{SuiteDescription: "Contracts", SuitePath: "/repo/suites/contracts", SuiteSucceeded: true,
 		StartTime: t0, RunTime: 30 * time.Second, SpecReports: types.SpecReports{passed, skipped}}})
-	put("contracts/matrix.json", []report.ContractRow{
-		{Consumer: "gateway", ConsumerVersion: "1.0", Provider: "catalog", ProviderVersion: "1.1", Status: report.ContractVerified, Interactions: 1, VerifiedAt: t0},
-		{Consumer: "mobile", ConsumerVersion: "2.0", Provider: "catalog", ProviderVersion: "1.1", Status: report.ContractPending, Interactions: 2, Failed: 1,
+	put("contracts/matrix.json", []results.ContractRow{
+		{Consumer: "gateway", ConsumerVersion: "1.0", Provider: "catalog", ProviderVersion: "1.1", Status: results.ContractVerified, Interactions: 1, VerifiedAt: t0},
+		{Consumer: "mobile", ConsumerVersion: "2.0", Provider: "catalog", ProviderVersion: "1.1", Status: results.ContractPending, Interactions: 2, Failed: 1,
 			Problems: []string{problem}, VerifiedAt: t0},
 	})
 	r, err := report.Write(dir, "")
@@ -60,7 +61,7 @@ func TestAFailingPendingPactIsNeverASilentGreen(t *testing.T) {
 			t.Errorf("the verdict sentence does not say %q:\n%s", want, r.Sentence)
 		}
 	}
-	md, err := os.ReadFile(filepath.Join(dir, report.MarkdownFile))
+	md, err := os.ReadFile(filepath.Join(dir, results.MarkdownFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestAFailingPendingPactIsNeverASilentGreen(t *testing.T) {
 			t.Errorf("summary.md does not say %q:\n%s", want, md)
 		}
 	}
-	html, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	html, err := os.ReadFile(filepath.Join(dir, results.ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}

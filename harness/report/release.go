@@ -14,9 +14,9 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/canary"
-	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // Release is what a release report shows: the verdict and why, then each part
@@ -29,10 +29,10 @@ type Release struct {
 	Go       bool
 	Sentence string
 	Parts    []Part
-	Steps    []RunStep
+	Steps    []results.Step
 
 	Contracts ContractsView
-	Deploy    []contract.Answer
+	Deploy    []results.DeployAnswer
 	E2E       *SuiteView
 	Others    []*SuiteView
 	Diffs     []DiffView
@@ -113,14 +113,14 @@ type ContractsView struct {
 	Recorded  bool
 	Consumers []Versioned
 	Providers []Versioned
-	Rows      []ContractRow
+	Rows      []results.ContractRow
 	// Cells by consumer and provider name.
 	Cells  map[string]map[string]*ContractCell
 	Counts map[string]int
 	Suite  *SuiteView
 	// Pending are the pending pacts that fail: Pact does not let them fail
 	// the provider's verification, and the report names each of them.
-	Pending []ContractRow
+	Pending []results.ContractRow
 }
 
 // Versioned is a pacticipant with its version.
@@ -128,7 +128,7 @@ type Versioned struct{ Name, Version string }
 
 // ContractCell is one cell of the matrix.
 type ContractCell struct {
-	ContractRow
+	results.ContractRow
 	// ThisRun is set when this run's contracts suite verified the pair.
 	ThisRun bool
 	// Failure is the anchor of the first failing interaction's details.
@@ -181,7 +181,7 @@ func Load(dir string) (*Release, error) {
 	return build(dir, res), nil
 }
 
-func build(dir string, res *results) *Release {
+func build(dir string, res *folder) *Release {
 	red := redact.Default()
 	r := &Release{}
 	if s := res.summary; s != nil {
@@ -248,7 +248,7 @@ func build(dir string, res *results) *Release {
 		}
 	}
 	r.Sentence = sentence(r)
-	var compile []CompileTime
+	var compile []results.CompileTime
 	if res.summary != nil {
 		compile = res.summary.Compile
 	}
@@ -260,7 +260,7 @@ func build(dir string, res *results) *Release {
 	return r
 }
 
-func suiteView(dir string, rep types.Report, res *results, red *redact.Redactor) *SuiteView {
+func suiteView(dir string, rep types.Report, res *folder, red *redact.Redactor) *SuiteView {
 	name := path.Base(filepath.ToSlash(rep.SuitePath))
 	sv := &SuiteView{Name: rep.SuiteDescription, Dir: name, Anchor: "suite-" + slug(name), Passed: rep.SuiteSucceeded, Duration: rep.RunTime}
 	logFiles := res.runLogFiles
@@ -321,7 +321,7 @@ func suiteView(dir string, rep types.Report, res *results, red *redact.Redactor)
 	return sv
 }
 
-func contractsView(res *results, suite *SuiteView) ContractsView {
+func contractsView(res *folder, suite *SuiteView) ContractsView {
 	v := ContractsView{Recorded: res.hasMatrix, Rows: res.matrix, Cells: map[string]map[string]*ContractCell{}, Counts: map[string]int{}, Suite: suite}
 	seenC, seenP := map[string]bool{}, map[string]bool{}
 	for _, row := range res.matrix {
@@ -352,7 +352,7 @@ func contractsView(res *results, suite *SuiteView) ContractsView {
 		}
 		v.Cells[row.Consumer][row.Provider] = cell
 		v.Counts[row.Status]++
-		if row.Status == ContractPending {
+		if row.Status == results.ContractPending {
 			v.Pending = append(v.Pending, row)
 		}
 	}
@@ -433,11 +433,11 @@ func parts(r *Release, suites map[string]*SuiteView) []Part {
 	if c.Recorded || c.Suite != nil {
 		cp.State = "pass"
 		cp.Result = fmt.Sprintf("%d verified, %d failed, %d pending, %d never verified",
-			c.Counts[ContractVerified], c.Counts[ContractFailed], c.Counts[ContractPending], c.Counts[ContractNeverVerified])
+			c.Counts[results.ContractVerified], c.Counts[results.ContractFailed], c.Counts[results.ContractPending], c.Counts[results.ContractNeverVerified])
 		if len(c.Pending) > 0 {
 			cp.State = "warn"
 		}
-		if c.Counts[ContractFailed] > 0 || c.Counts[ContractNeverVerified] > 0 {
+		if c.Counts[results.ContractFailed] > 0 || c.Counts[results.ContractNeverVerified] > 0 {
 			cp.State = "fail"
 		}
 		if c.Suite != nil {
@@ -535,7 +535,7 @@ func sentence(r *Release) string {
 	c := r.Contracts
 	if c.Suite != nil && len(c.Suite.Failures) > 0 {
 		why = append(why, fmt.Sprintf("%s failed (%s)", count(len(c.Suite.Failures), "contract interaction"), clip(c.Suite.Failures[0].Title, 90)))
-	} else if n := c.Counts[ContractFailed] + c.Counts[ContractNeverVerified]; n > 0 && len(r.Steps) == 0 {
+	} else if n := c.Counts[results.ContractFailed] + c.Counts[results.ContractNeverVerified]; n > 0 && len(r.Steps) == 0 {
 		why = append(why, fmt.Sprintf("%s not verified", count(n, "contract")))
 	}
 	pending := pendingSentence(c.Pending)
@@ -575,7 +575,7 @@ func sentence(r *Release) string {
 		return "No-go: " + joinAnd(why) + "."
 	}
 	var ok []string
-	if n := r.Contracts.Counts[ContractVerified]; n > 0 {
+	if n := r.Contracts.Counts[results.ContractVerified]; n > 0 {
 		ok = append(ok, fmt.Sprintf("all %s verified", count(n, "contract")))
 	}
 	if e := r.E2E; e != nil {
@@ -606,7 +606,7 @@ func sentence(r *Release) string {
 
 // pendingSentence names every pending pact that fails, with its first
 // problem: "the pending pact of gateway 1.1 with catalog 1.1 fails (…)".
-func pendingSentence(rows []ContractRow) string {
+func pendingSentence(rows []results.ContractRow) string {
 	var each []string
 	for _, row := range rows {
 		s := fmt.Sprintf("the pending pact of %s %s with %s %s fails", row.Consumer, row.ConsumerVersion, row.Provider, row.ProviderVersion)
@@ -618,7 +618,7 @@ func pendingSentence(rows []ContractRow) string {
 	return joinAnd(each)
 }
 
-func timing(r *Release, suites []*SuiteView, compile []CompileTime) []TimingRow {
+func timing(r *Release, suites []*SuiteView, compile []results.CompileTime) []TimingRow {
 	total := r.Duration
 	if total == 0 {
 		for _, sv := range suites {
@@ -669,9 +669,9 @@ func timing(r *Release, suites []*SuiteView, compile []CompileTime) []TimingRow 
 	return rows
 }
 
-func files(dir string, res *results) []Link {
+func files(dir string, res *folder) []Link {
 	var out []Link
-	for _, f := range []string{SummaryFile, MarkdownFile, JUnitFile, GinkgoFile, MatrixFile} {
+	for _, f := range []string{results.SummaryFile, results.MarkdownFile, results.JUnitFile, results.GinkgoFile, results.MatrixFile} {
 		if exists(dir, f) {
 			out = append(out, Link{Text: f, Href: href(f)})
 		}

@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // screenshotDir is where the browser test leaves its screenshots for people
@@ -33,7 +33,7 @@ func screenshotDir(t *testing.T) string {
 // nothing is fetched, and the console is clean.
 func TestReleaseReportInChromium(t *testing.T) {
 	dir, _ := loadFixture(t)
-	page := (&url.URL{Scheme: "file", Path: filepath.Join(dir, report.ReportFile)}).String()
+	page := (&url.URL{Scheme: "file", Path: filepath.Join(dir, results.ReportFile)}).String()
 	shots := screenshotDir(t)
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)

@@ -8,11 +8,12 @@ import (
 	"time"
 
 	"github.com/tandem-harness/tandem/harness/canary"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 var releaseFuncs = template.FuncMap{
 	"dur":     fmtDur,
-	"stepdur": func(d Duration) string { return fmtDur(time.Duration(d)) },
+	"stepdur": func(d results.Duration) string { return fmtDur(time.Duration(d)) },
 	"clock": func(t time.Time) string {
 		if t.IsZero() {
 			return ""
@@ -30,11 +31,11 @@ var releaseFuncs = template.FuncMap{
 	},
 	"statusClass": func(status string) string {
 		switch status {
-		case ContractVerified:
+		case results.ContractVerified:
 			return "pass"
-		case ContractPending:
+		case results.ContractPending:
 			return "warn"
-		case ContractNeverVerified:
+		case results.ContractNeverVerified:
 			return "skip"
 		}
 		return "fail"

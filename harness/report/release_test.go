@@ -13,6 +13,7 @@ import (
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -82,7 +83,7 @@ func TestAFailedJourneysRequestIsTracedThroughEveryServiceInTimeOrder(t *testing
 
 func TestReportCarriesNoSecret(t *testing.T) {
 	dir, _ := loadFixture(t)
-	for _, name := range []string{report.ReportFile, report.MarkdownFile, "parallelrun/catalog/diff.html", "canary/catalog/canary.html"} {
+	for _, name := range []string{results.ReportFile, results.MarkdownFile, "parallelrun/catalog/diff.html", "canary/catalog/canary.html"} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {
 			t.Fatal(err)
@@ -97,7 +98,7 @@ func TestReportCarriesNoSecret(t *testing.T) {
 
 func TestReportEscapesWhatServicesSent(t *testing.T) {
 	dir, _ := loadFixture(t)
-	b, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	b, err := os.ReadFile(filepath.Join(dir, results.ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +132,7 @@ func TestReportEscapesWhatServicesSent(t *testing.T) {
 // stripped; -update rewrites it.
 func TestSummaryMarkdown(t *testing.T) {
 	dir, _ := loadFixture(t)
-	b, err := os.ReadFile(filepath.Join(dir, report.MarkdownFile))
+	b, err := os.ReadFile(filepath.Join(dir, results.MarkdownFile))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -194,7 +195,7 @@ func TestSuitesCountSkippedSpecs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writeText(t, filepath.Join(dir, report.GinkgoFile), string(b))
+	writeText(t, filepath.Join(dir, results.GinkgoFile), string(b))
 	r, err := report.Write(dir, "")
 	if err != nil {
 		t.Fatal(err)
@@ -208,7 +209,7 @@ func TestSuitesCountSkippedSpecs(t *testing.T) {
 	if part != "1 spec passed, 1 failed, 2 skipped" {
 		t.Errorf("overview says %q, want 1 passed, 1 failed, 2 skipped", part)
 	}
-	page, err := os.ReadFile(filepath.Join(dir, report.ReportFile))
+	page, err := os.ReadFile(filepath.Join(dir, results.ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // SummaryMarkdown writes a short Markdown summary of the release for a
@@ -15,7 +17,7 @@ func SummaryMarkdown(w io.Writer, r *Release, base string) error {
 	if base != "" && !strings.HasSuffix(base, "/") {
 		base += "/"
 	}
-	report := base + ReportFile
+	report := base + results.ReportFile
 	verdict := "❌ NO-GO"
 	if r.Go {
 		verdict = "✅ GO"
@@ -54,7 +56,7 @@ func SummaryMarkdown(w io.Writer, r *Release, base string) error {
 			fmt.Fprintln(w, line)
 		}
 	}
-	fmt.Fprintf(w, "\nFull report: [%s](%s)\n", ReportFile, report)
+	fmt.Fprintf(w, "\nFull report: [%s](%s)\n", results.ReportFile, report)
 	return nil
 }
 

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // StartRow is one service's start in a suite's environment: from
@@ -30,7 +32,7 @@ const slowSpecs = 10
 // suites step replaced by its compilation and each suite, and each step's
 // compilation shown beside it. Parts overlap nowhere, so their shares add up
 // to at most the whole run.
-func slowest(r *Release, compile []CompileTime) []TimingRow {
+func slowest(r *Release, compile []results.CompileTime) []TimingRow {
 	var rows []TimingRow
 	for _, tr := range r.Timing {
 		if tr.Sub || tr.Name == "suites" || tr.Name == "whole run" {
@@ -61,7 +63,7 @@ func share(d, total time.Duration) float64 {
 }
 
 // startRows is every service start the suites recorded, slowest first.
-func startRows(envs []Environment) []StartRow {
+func startRows(envs []results.Environment) []StartRow {
 	var rows []StartRow
 	for _, e := range envs {
 		for _, t := range e.Timings {
@@ -129,7 +131,7 @@ func WriteTimings(w io.Writer, dir string) error {
 	table(w, "Environment starts, per service, slowest first (wait: from the environment's start until its dependencies were there; ready: until its probe passed)", 2,
 		[]string{"suite", "service", "wait", "create", "start", "ready", "total"}, rows)
 	if len(r.Starts) == 0 {
-		fmt.Fprintf(w, "\nEnvironment starts: no suite recorded its environment's timings (OUT/SUITE/%s)\n", EnvironmentFile)
+		fmt.Fprintf(w, "\nEnvironment starts: no suite recorded its environment's timings (OUT/SUITE/%s)\n", results.EnvironmentFile)
 	}
 
 	rows = nil

@@ -11,6 +11,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/load"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/redact"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
@@ -25,14 +26,14 @@ func Write(dir, markdownBase string) (*Release, error) {
 	}
 	var page, summary bytes.Buffer
 	if err := ReleaseHTML(&page, r); err != nil {
-		return r, fmt.Errorf("render %s: %w", ReportFile, err)
+		return r, fmt.Errorf("render %s: %w", results.ReportFile, err)
 	}
 	if err := SummaryMarkdown(&summary, r, markdownBase); err != nil {
-		return r, fmt.Errorf("render %s: %w", MarkdownFile, err)
+		return r, fmt.Errorf("render %s: %w", results.MarkdownFile, err)
 	}
 	var b atomicfile.Batch
-	b.Add(filepath.Join(dir, ReportFile), page.Bytes())
-	b.Add(filepath.Join(dir, MarkdownFile), summary.Bytes())
+	b.Add(filepath.Join(dir, results.ReportFile), page.Bytes())
+	b.Add(filepath.Join(dir, results.MarkdownFile), summary.Bytes())
 	return r, b.Commit()
 }
 

@@ -9,18 +9,18 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // The time spent compiling is recorded within its step, whether the compile
 // passed or not, and summary.json carries it to the report's timings.
 func TestCompileTimeIsRecordedWithinItsStep(t *testing.T) {
-	sum := &Summary{Steps: []Step{{Name: "suites", Passed: false}}}
+	sum := &Summary{results.Summary{Steps: []Step{{Name: "suites", Passed: false}}}}
 	boom := errors.New("boom")
 	if err := sum.timeCompile("suite binaries", "suites", func() error { return boom }); !errors.Is(err, boom) {
 		t.Fatalf("timeCompile returned %v, want the compile's error", err)
 	}
-	path := filepath.Join(t.TempDir(), report.SummaryFile)
+	path := filepath.Join(t.TempDir(), results.SummaryFile)
 	if err := sum.write(path); err != nil {
 		t.Fatal(err)
 	}
@@ -28,7 +28,7 @@ func TestCompileTimeIsRecordedWithinItsStep(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var back report.RunSummary
+	var back results.Summary
 	if err := json.Unmarshal(b, &back); err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/junit"
 	"github.com/tandem-harness/tandem/harness/redact"
-	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 )
 
@@ -43,7 +43,7 @@ func redactGinkgoReport(path string) ([]types.Report, error) {
 // them all, as Ginkgo's --junit-report would, every string redacted (see
 // junit.Redacted): all of them, or (when the disk is full, say) none.
 func writeJUnit(out string, reports []types.Report) error {
-	merged := filepath.Join(out, report.JUnitFile)
+	merged := filepath.Join(out, results.JUnitFile)
 	// Ginkgo's generator writes to a file and ignores write errors: let it
 	// write to a scratch folder, check that what it wrote is whole, and write
 	// that.

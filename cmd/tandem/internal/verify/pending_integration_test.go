@@ -11,6 +11,7 @@ import (
 
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // TestAFailingPendingPactOfAServiceBlocksTheRelease runs tandem verify on the
@@ -86,17 +87,17 @@ func TestAFailingPendingPactOfAServiceBlocksTheRelease(t *testing.T) {
 			t.Errorf("the verdict sentence does not say %q: %s", want, rel.Sentence)
 		}
 	}
-	md := readFile(t, filepath.Join(out, report.MarkdownFile))
+	md := readFile(t, filepath.Join(out, results.MarkdownFile))
 	if !strings.Contains(md, "### Pending pacts that fail") || !strings.Contains(md, "recommendations 1.0 → catalog") || !strings.Contains(md, "1 of 2 interaction(s) fail") {
 		t.Errorf("summary.md does not name the pending pact:\n%s", md)
 	}
-	if html := readFile(t, filepath.Join(out, report.ReportFile)); !strings.Contains(html, `id="pending-pacts"`) || !strings.Contains(html, "sku") {
+	if html := readFile(t, filepath.Join(out, results.ReportFile)); !strings.Contains(html, `id="pending-pacts"`) || !strings.Contains(html, "sku") {
 		t.Errorf("report.html does not name the pending pact and what fails")
 	}
 
 	// JUnit: each interaction its own case; the failing one skipped with the
 	// mismatch as its message, the other passed.
-	junit := readFile(t, filepath.Join(out, report.JUnitFile))
+	junit := readFile(t, filepath.Join(out, results.JUnitFile))
 	var failing, passing bool
 	for _, c := range strings.Split(junit, "<testcase ")[1:] {
 		if !strings.Contains(c, "recommendations 1.0") {

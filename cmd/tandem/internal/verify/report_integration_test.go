@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 func repoRoot() string {
@@ -85,13 +86,13 @@ func TestReportTracesAFailedJourneyThroughTheServices(t *testing.T) {
 		t.Fatalf("request %s was traced through %v; want the gateway and the catalog", tr.ID, tr.Services)
 	}
 	t.Logf("request %s: %d log line(s) from %v", tr.ID, len(tr.Lines), tr.Services)
-	page, err := os.ReadFile(filepath.Join(out, report.ReportFile))
+	page, err := os.ReadFile(filepath.Join(out, results.ReportFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	html := string(page)
-	var env report.Environment
-	b, err := os.ReadFile(filepath.Join(out, "e2e", report.EnvironmentFile))
+	var env results.Environment
+	b, err := os.ReadFile(filepath.Join(out, "e2e", results.EnvironmentFile))
 	if err != nil || json.Unmarshal(b, &env) != nil || !strings.HasPrefix(env.Logs, "runs/") {
 		t.Fatalf("e2e/environment.json: %v: %s", err, b)
 	}
@@ -111,12 +112,12 @@ func TestReportTracesAFailedJourneyThroughTheServices(t *testing.T) {
 			t.Errorf("linked log %s: %v", l.Href, err)
 		}
 	}
-	for _, name := range []string{report.MarkdownFile, report.JUnitFile, "junit/e2e.xml", "e2e/environment.json", "logs/suite-e2e.log"} {
+	for _, name := range []string{results.MarkdownFile, results.JUnitFile, "junit/e2e.xml", "e2e/environment.json", "logs/suite-e2e.log"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("verify did not write %s: %v", name, err)
 		}
 	}
-	md, _ := os.ReadFile(filepath.Join(out, report.MarkdownFile))
+	md, _ := os.ReadFile(filepath.Join(out, results.MarkdownFile))
 	if !strings.Contains(string(md), "](report.html#e2e-failure-1)") {
 		t.Errorf("summary.md does not link the failure:\n%s", md)
 	}

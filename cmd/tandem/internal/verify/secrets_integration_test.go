@@ -20,6 +20,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/harness/system"
 	"github.com/tandem-harness/tandem/harness/traffic"
 )
@@ -173,8 +174,8 @@ func TestNoSecretReachesWhatTandemWrites(t *testing.T) {
 	})
 
 	t.Run("release report", func(t *testing.T) {
-		sum := &Summary{StartedAt: time.Now().UTC(), Steps: []Step{{Name: "suites", Passed: true}}, Passed: true}
-		if err := sum.write(filepath.Join(out, report.SummaryFile)); err != nil {
+		sum := &Summary{results.Summary{StartedAt: time.Now().UTC(), Steps: []Step{{Name: "suites", Passed: true}}, Passed: true}}
+		if err := sum.write(filepath.Join(out, results.SummaryFile)); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := report.Write(out, ""); err != nil {

@@ -14,68 +14,22 @@ import (
 	"github.com/tandem-harness/tandem/harness/contract"
 	"github.com/tandem-harness/tandem/harness/redact"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/progress"
 )
 
-// Summary is what a verification run did: written to summary.json for CI and
-// printed for people.
-type Summary struct {
-	Passed    bool      `json:"passed"`
-	StartedAt time.Time `json:"startedAt"`
-	Duration  Duration  `json:"duration"`
-	Steps     []Step    `json:"steps"`
-	// Compile is the time spent compiling, within the step it names.
-	Compile  []report.CompileTime `json:"compile,omitempty"`
-	Suites   []Suite              `json:"suites"`
-	Failures []Failure            `json:"failures"`
-	// PendingFailures names every pending pact that fails: Pact's pending
-	// rule keeps it from failing its provider's verification, so it is said
-	// here, not counted as a mere skipped spec.
-	PendingFailures []string `json:"pendingFailures,omitempty"`
-	// Deploy holds can-i-deploy's answers for the system's services.
-	Deploy []contract.Answer `json:"canIDeploy,omitempty"`
-	JUnit  string            `json:"junit,omitempty"`
-	// Report is the release report, report.html.
-	Report string `json:"report,omitempty"`
-}
+// Summary is summary.json (results.Summary) as a run records it, step by
+// step, and prints it for people.
+type Summary struct{ results.Summary }
 
-// Step is one stage of the run.
-type Step struct {
-	Name     string   `json:"name"`
-	Passed   bool     `json:"passed"`
-	Duration Duration `json:"duration"`
-	Detail   string   `json:"detail,omitempty"`
-	Error    string   `json:"error,omitempty"`
-	// Suite names the suite whose specs hold the step's results, and its
-	// failures: contracts, parallelrun, canary, or * for the project's
-	// suites. Empty: the step's own error is its failure.
-	Suite string `json:"suite,omitempty"`
-}
-
-// Suite is one Ginkgo suite's outcome.
-type Suite struct {
-	Name     string   `json:"name"`
-	Path     string   `json:"path"`
-	Passed   bool     `json:"passed"`
-	Specs    int      `json:"specs"`
-	Failed   int      `json:"failed"`
-	Skipped  int      `json:"skipped"`
-	Duration Duration `json:"duration"`
-
-	failures []Failure
-}
-
-// Failure is one failed spec, with the failure message as the suite wrote it.
-type Failure struct {
-	Suite    string `json:"suite"`
-	Spec     string `json:"spec"`
-	Message  string `json:"message"`
-	Location string `json:"location"`
-}
-
-// Duration marshals as a string such as "2.5s" (the report reads it back).
-type Duration = report.Duration
+// The parts of a summary, named here as the run records them.
+type (
+	Step     = results.Step
+	Suite    = results.Suite
+	Failure  = results.Failure
+	Duration = results.Duration
+)
 
 // step runs one stage, shows it as a phase of the progress, and records it.
 // What it says is redacted: a tool's error can quote what a service sent.
@@ -138,7 +92,7 @@ func (s *Summary) stepsSideBySide(p *progress.Writer, phase, suite string, names
 func (s *Summary) timeCompile(name, step string, compile func() error) error {
 	begin := time.Now()
 	err := compile()
-	s.Compile = append(s.Compile, report.CompileTime{Name: name, Step: step, Duration: Duration(time.Since(begin))})
+	s.Compile = append(s.Compile, results.CompileTime{Name: name, Step: step, Duration: Duration(time.Since(begin))})
 	return err
 }
 
@@ -166,10 +120,22 @@ func (s *Summary) write(path string) error {
 	return atomicfile.Write(path, append(b, '\n'))
 }
 
+// noteDeploy records can-i-deploy's answer for one service.
+func (s *Summary) noteDeploy(a *contract.Answer) {
+	d := results.DeployAnswer{Pacticipant: a.Pacticipant, Version: a.Version, Environment: a.Environment, Deployable: a.Deployable, Reason: a.Reason}
+	if a.Rows != nil { // [] stays [], as contract.Answer writes it
+		d.Rows = make([]results.DeployRow, 0, len(a.Rows))
+	}
+	for _, row := range a.Rows {
+		d.Rows = append(d.Rows, results.DeployRow(row))
+	}
+	s.Deploy = append(s.Deploy, d)
+}
+
 // notePending records the matrix's failing pending pacts.
-func (s *Summary) notePending(rows []report.ContractRow) {
+func (s *Summary) notePending(rows []results.ContractRow) {
 	for _, row := range rows {
-		if row.Status != report.ContractPending {
+		if row.Status != results.ContractPending {
 			continue
 		}
 		line := fmt.Sprintf("the pending pact of %s %s with %s %s fails %d of %d interaction(s)",
@@ -234,21 +200,24 @@ func (s *Summary) Print(w io.Writer, out string) {
 }
 
 // readGinkgoReport reads a Ginkgo JSON report into suites and their failures.
-func readGinkgoReport(path string) ([]Suite, error) {
+func readGinkgoReport(path string) ([]Suite, []Failure, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("read the suites' report: %w", err)
+		return nil, nil, fmt.Errorf("read the suites' report: %w", err)
 	}
 	var reports []types.Report
 	if err := json.Unmarshal(b, &reports); err != nil {
-		return nil, fmt.Errorf("read the suites' report %s: %w", path, err)
+		return nil, nil, fmt.Errorf("read the suites' report %s: %w", path, err)
 	}
-	return summarize(reports), nil
+	suites, failures := summarize(reports)
+	return suites, failures, nil
 }
 
-// summarize counts each suite's specs and collects its failures.
-func summarize(reports []types.Report) []Suite {
+// summarize counts each suite's specs and collects the suites' failures, in
+// order.
+func summarize(reports []types.Report) ([]Suite, []Failure) {
 	var suites []Suite
+	var failures []Failure
 	for _, r := range reports {
 		su := Suite{Name: r.SuiteDescription, Path: r.SuitePath, Passed: r.SuiteSucceeded, Duration: Duration(r.RunTime)}
 		for _, sr := range r.SpecReports {
@@ -262,7 +231,7 @@ func summarize(reports []types.Report) []Suite {
 				if name == "" {
 					name = "[" + sr.LeafNodeType.String() + "]"
 				}
-				su.failures = append(su.failures, Failure{
+				failures = append(failures, Failure{
 					Suite: su.Name, Spec: name,
 					Message:  sr.Failure.Message,
 					Location: report.Location(sr.Failure.Location),
@@ -273,5 +242,5 @@ func summarize(reports []types.Report) []Suite {
 		}
 		suites = append(suites, su)
 	}
-	return suites
+	return suites, failures
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/onsi/ginkgo/v2/types"
+
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 func TestReadGinkgoReportCountsAndExplainsFailures(t *testing.T) {
@@ -32,7 +34,7 @@ func TestReadGinkgoReportCountsAndExplainsFailures(t *testing.T) {
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	suites, err := readGinkgoReport(path)
+	suites, failures, err := readGinkgoReport(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,13 +45,13 @@ func TestReadGinkgoReportCountsAndExplainsFailures(t *testing.T) {
 	if s.Specs != 3 || s.Failed != 1 || s.Skipped != 1 || s.Passed {
 		t.Errorf("suite = %+v", s)
 	}
-	if len(s.failures) != 1 || s.failures[0].Spec != "provider catalog honours gateway 1.0: a request for product p-1" ||
-		!strings.Contains(s.failures[0].Message, "body $: missing name") || s.failures[0].Location != "providers_test.go:72" {
-		t.Errorf("failures = %+v", s.failures)
+	if len(failures) != 1 || failures[0].Spec != "provider catalog honours gateway 1.0: a request for product p-1" ||
+		!strings.Contains(failures[0].Message, "body $: missing name") || failures[0].Location != "providers_test.go:72" {
+		t.Errorf("failures = %+v", failures)
 	}
 
-	sum := &Summary{Passed: false, Duration: Duration(12 * time.Second), Suites: suites, Failures: s.failures,
-		Steps: []Step{{Name: "consumer pacts", Passed: true, Detail: "1 pact(s): gateway-catalog"}, {Name: "suites", Passed: false, Detail: "1 suite(s), 3 spec(s), 1 failed", Error: "1 suite(s), 3 spec(s), 1 failed"}}}
+	sum := &Summary{results.Summary{Passed: false, Duration: Duration(12 * time.Second), Suites: suites, Failures: failures,
+		Steps: []Step{{Name: "consumer pacts", Passed: true, Detail: "1 pact(s): gateway-catalog"}, {Name: "suites", Passed: false, Detail: "1 suite(s), 3 spec(s), 1 failed", Error: "1 suite(s), 3 spec(s), 1 failed"}}}}
 	var out strings.Builder
 	sum.Print(&out, "out")
 	for _, want := range []string{

@@ -17,7 +17,6 @@ import (
 
 	"github.com/onsi/ginkgo/v2/types"
 
-	"github.com/tandem-harness/tandem/harness/report"
 	"github.com/tandem-harness/tandem/harness/results"
 	"github.com/tandem-harness/tandem/internal/atomicfile"
 	"github.com/tandem-harness/tandem/internal/progress"
@@ -89,7 +88,7 @@ func buildSuites(ctx context.Context, cfg Config, tools *toolLogs, out string, s
 func (b *suiteBuild) wait(sum *Summary) {
 	<-b.done
 	if len(b.bins)+len(b.errs) > 0 {
-		sum.Compile = append(sum.Compile, report.CompileTime{Name: "suite binaries", Step: "suites", Duration: Duration(b.took)})
+		sum.Compile = append(sum.Compile, results.CompileTime{Name: "suite binaries", Step: "suites", Duration: Duration(b.took)})
 	}
 }
 
@@ -153,7 +152,8 @@ func runTeamSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *t
 		}
 	}
 	var specs, failures int
-	for _, su := range summarize(all) {
+	suiteCounts, _ := summarize(all)
+	for _, su := range suiteCounts {
 		specs += su.Specs
 		failures += su.Failed
 	}

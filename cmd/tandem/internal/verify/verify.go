@@ -159,7 +159,7 @@ func (cfg Config) checkOnly() error {
 // the suites contracts, parallelrun and canary, beside the project's own.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	begin := time.Now()
-	sum := &Summary{StartedAt: begin.UTC()}
+	sum := &Summary{results.Summary{StartedAt: begin.UTC()}}
 	if err := cfg.checkOnly(); err != nil {
 		return nil, err
 	}
@@ -218,8 +218,8 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			}
 			sum.notePending(rows)
 		}
-		sum.Report = filepath.Join(cfg.Out, report.ReportFile)
-		if err := sum.write(filepath.Join(out, report.SummaryFile)); err != nil {
+		sum.Report = filepath.Join(cfg.Out, results.ReportFile)
+		if err := sum.write(filepath.Join(out, results.SummaryFile)); err != nil {
 			return sum, err
 		}
 		if _, err := report.Write(out, cfg.ReportURL); errors.As(err, &full) {
@@ -227,7 +227,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		} else if err != nil {
 			fmt.Fprintf(cfg.Stdout, "tandem verify: could not write the release report: %v\n", err)
 			sum.Report = ""
-		} else if err := appendStepSummary(filepath.Join(out, report.MarkdownFile)); err != nil {
+		} else if err := appendStepSummary(filepath.Join(out, results.MarkdownFile)); err != nil {
 			fmt.Fprintf(cfg.Stdout, "tandem verify: %v\n", err)
 		}
 		p.Close()
@@ -352,7 +352,7 @@ func labelFilter(expr string) (types.LabelFilter, error) {
 
 // writeMatrix writes the contract matrix of the system, from the store as
 // this run left it, to OUT/contracts/matrix.json for the report.
-func writeMatrix(sys *system.System, storeDir, out string) ([]report.ContractRow, error) {
+func writeMatrix(sys *system.System, storeDir, out string) ([]results.ContractRow, error) {
 	store, err := contract.Open(storeDir)
 	if err != nil {
 		return nil, err
@@ -410,7 +410,7 @@ func canIDeploy(sys *system.System, storeDir, environment string, sum *Summary) 
 		if a.Deployable == "unknown" {
 			continue // not a pacticipant: a database, a broker
 		}
-		sum.Deploy = append(sum.Deploy, *a)
+		sum.noteDeploy(a)
 		answers = append(answers, fmt.Sprintf("%s %s %s", a.Pacticipant, a.Version, a.Deployable))
 		if a.Deployable != "yes" {
 			refusals = append(refusals, a.Reason)
@@ -427,7 +427,7 @@ func canIDeploy(sys *system.System, storeDir, environment string, sum *Summary) 
 // project's) as OUT/ginkgo.json, redacted, and as JUnit XML, and adds them
 // and their failures to the summary.
 func collectSuites(cfg Config, sum *Summary, out string, reports []types.Report) error {
-	path := filepath.Join(out, report.GinkgoFile)
+	path := filepath.Join(out, results.GinkgoFile)
 	b, err := json.Marshal(reports)
 	if err != nil {
 		return err
@@ -441,11 +441,9 @@ func collectSuites(cfg Config, sum *Summary, out string, reports []types.Report)
 	if err := writeJUnit(out, reports); err != nil {
 		return err
 	}
-	sum.Suites = summarize(reports)
-	sum.JUnit = filepath.Join(cfg.Out, report.JUnitFile)
-	for _, s := range sum.Suites {
-		sum.Failures = append(sum.Failures, s.failures...)
-	}
+	suites, failures := summarize(reports)
+	sum.Suites, sum.Failures = suites, append(sum.Failures, failures...)
+	sum.JUnit = filepath.Join(cfg.Out, results.JUnitFile)
 	return nil
 }
 
