@@ -9,6 +9,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,7 +83,9 @@ func TestTheBookshelfVerifiesOutsideTheRepository(t *testing.T) {
 			t.Fatalf("run %s verify: %v", bin, err)
 		}
 		t.Logf("tandem verify --out %s: exit %d in %s", out, cmd.ProcessState.ExitCode(), time.Since(start).Round(time.Second))
-		if left := processResources(t, cmd.ProcessState.Pid()); len(left) > 0 {
+		left := processResources(t, cmd.ProcessState.Pid())
+		left = append(left, containersOf(t, image+":1.0", image+":1.1")...) // the suite's too
+		if len(left) > 0 {
 			t.Errorf("tandem verify --out %s left %s behind", out, strings.Join(left, ", "))
 		}
 		return cmd.ProcessState.ExitCode(), string(output)
@@ -160,6 +163,7 @@ func TestTheBookshelfVerifiesOutsideTheRepository(t *testing.T) {
 	// the version the system runs. web's pact no longer holds.
 	editFile(t, filepath.Join(dir, "books", "shelf.go"), "`json:\"title\"`", "`json:\"name\"`")
 	commitAll(t, dir, "books: title is now name")
+	removeImages(t, image+":1.0") // not left behind untagged by the rebuild
 	buildBooks(t, dir, image, "1.0")
 	code, output = verify("out-broken")
 	if code != 1 {
@@ -314,6 +318,31 @@ func removeImages(t *testing.T, images ...string) {
 			t.Errorf("remove image %s: %v", img, err)
 		}
 	}
+}
+
+// containersOf lists the containers, running or not, of the images given.
+func containersOf(t *testing.T, images ...string) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	cli, err := docker.Client(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	f := client.Filters{}
+	for _, img := range images {
+		f = f.Add("ancestor", img)
+	}
+	ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, c := range ctrs.Items {
+		left = append(left, fmt.Sprintf("container %s (%s, %s)", strings.Join(c.Names, ","), c.Image, c.State))
+	}
+	return left
 }
 
 func randomSuffix(t *testing.T) string {
