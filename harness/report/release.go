@@ -216,11 +216,26 @@ func build(dir string, res *folder) *Release {
 
 	r.Contracts = contractsView(res, suites["contracts"])
 	r.E2E = suites["e2e"]
+	// A parallel run or canary that tandem verify ran as a step of its own
+	// failed when its step did (a reported difference, a Marginal verdict),
+	// whatever its outcome file alone would say.
+	failedStep := map[string]bool{}
+	for _, st := range r.Steps {
+		failedStep[st.Name] = !st.Passed
+	}
 	for _, d := range res.diffs {
-		r.Diffs = append(r.Diffs, diffView(dir, d, suites["parallelrun"], red))
+		v := diffView(dir, d, suites["parallelrun"], red)
+		if failedStep["parallel run "+d.name] {
+			v.State = "fail"
+		}
+		r.Diffs = append(r.Diffs, v)
 	}
 	for _, c := range res.canaries {
-		r.Canaries = append(r.Canaries, canaryView(dir, c, suites["canary"]))
+		v := canaryView(dir, c, suites["canary"])
+		if failedStep["canary "+c.name] {
+			v.State = "fail"
+		}
+		r.Canaries = append(r.Canaries, v)
 	}
 	for _, sv := range order {
 		switch sv.Dir {
