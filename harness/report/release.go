@@ -218,21 +218,32 @@ func build(dir string, res *folder) *Release {
 	r.E2E = suites["e2e"]
 	// A parallel run or canary that tandem verify ran as a step of its own
 	// failed when its step did (a reported difference, a Marginal verdict),
-	// whatever its outcome file alone would say.
-	failedStep := map[string]bool{}
+	// whatever its outcome file alone would say; and its step, not the
+	// suite of all of them, says so.
+	stepPassed := map[string]bool{}
 	for _, st := range r.Steps {
-		failedStep[st.Name] = !st.Passed
+		stepPassed[st.Name] = st.Passed
 	}
 	for _, d := range res.diffs {
-		v := diffView(dir, d, suites["parallelrun"], red)
-		if failedStep["parallel run "+d.name] {
+		suite := suites["parallelrun"]
+		passed, ran := stepPassed["parallel run "+d.name]
+		if ran {
+			suite = nil
+		}
+		v := diffView(dir, d, suite, red)
+		if ran && !passed {
 			v.State = "fail"
 		}
 		r.Diffs = append(r.Diffs, v)
 	}
 	for _, c := range res.canaries {
-		v := canaryView(dir, c, suites["canary"])
-		if failedStep["canary "+c.name] {
+		suite := suites["canary"]
+		passed, ran := stepPassed["canary "+c.name]
+		if ran {
+			suite = nil
+		}
+		v := canaryView(dir, c, suite)
+		if ran && !passed {
 			v.State = "fail"
 		}
 		r.Canaries = append(r.Canaries, v)

@@ -9,6 +9,7 @@ import (
 	"github.com/tandem-harness/tandem/harness/diff"
 	"github.com/tandem-harness/tandem/harness/parallelrun"
 	"github.com/tandem-harness/tandem/harness/report"
+	"github.com/tandem-harness/tandem/harness/results"
 )
 
 // TestAFailedStepIsNeverShownGreen: tandem verify fails a parallel run's
@@ -40,13 +41,13 @@ func TestAFailedStepIsNeverShownGreen(t *testing.T) {
 			if err := report.WriteCanaryFiles(filepath.Join(dir, "canary", "books"), co); err != nil {
 				t.Fatal(err)
 			}
-			sum, err := json.Marshal(report.RunSummary{Passed: tc.passed, StartedAt: t0, Steps: []report.RunStep{
+			sum, err := json.Marshal(results.Summary{Passed: tc.passed, StartedAt: t0, Steps: []results.Step{
 				{Name: "parallel run books", Passed: tc.passed}, {Name: "canary books", Passed: tc.passed},
 			}})
 			if err != nil {
 				t.Fatal(err)
 			}
-			writeText(t, filepath.Join(dir, report.SummaryFile), string(sum))
+			writeText(t, filepath.Join(dir, results.SummaryFile), string(sum))
 			r, err := report.Write(dir, "")
 			if err != nil {
 				t.Fatal(err)
@@ -63,5 +64,41 @@ func TestAFailedStepIsNeverShownGreen(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestEachParallelRunIsShownByItsOwnStep: of two parallel runs, the one
+// whose step failed is shown failed and the other passed, though the
+// parallelrun suite that holds both failed.
+func TestEachParallelRunIsShownByItsOwnStep(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"books", "authors"} {
+		o := &parallelrun.Outcome{Service: name, Images: [3]string{"b:1.0", "b:1.0", "b:1.1"}, StartedAt: t0,
+			Summary: parallelrun.Summary{Requests: 3, Sent: 3},
+			Report:  diff.Report{Thresholds: diff.DefaultThresholds(), Requests: 3}}
+		if err := report.WriteDiffFiles(filepath.Join(dir, "parallelrun", name), o); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := json.Marshal(results.Summary{Passed: false, StartedAt: t0, Steps: []results.Step{
+		{Name: "parallel run books", Passed: false, Suite: "parallelrun"}, {Name: "parallel run authors", Passed: true, Suite: "parallelrun"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeText(t, filepath.Join(dir, results.SummaryFile), string(sum))
+	writeText(t, filepath.Join(dir, results.GinkgoFile), `[{"SuitePath":"parallelrun","SuiteDescription":"ParallelRun","SuiteSucceeded":false,
+"SpecReports":[{"ContainerHierarchyTexts":["parallel run books"],"LeafNodeType":"It","LeafNodeText":"books b:1.1 against b:1.0","State":"failed","Failure":{"Message":"1 field differs"}},
+{"ContainerHierarchyTexts":["parallel run authors"],"LeafNodeType":"It","LeafNodeText":"authors b:1.1 against b:1.0","State":"passed"}]}]`)
+	r, err := report.Write(dir, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, d := range r.Diffs {
+		states[d.Name] = d.State
+	}
+	if states["books"] != "fail" || states["authors"] != "pass" {
+		t.Errorf("states %v; want books fail, authors pass", states)
 	}
 }
