@@ -3,7 +3,7 @@
 #   make verify   what CI runs: contracts + e2e against the reference shop → out/
 #   make test     unit tests and the harness's own integration tests
 #   make bench    benchmarks, with the figures they compare against
-#   make timings  where the last run's time went (from out/)
+#   make timings  where the last make verify's and make test's time went (from out/)
 #   make setup    Docker engine, Pact FFI, images (idempotent; run by the above)
 #   make install  install tandem as $(PREFIX)/bin/tandem (PREFIX=/usr/local)
 
@@ -44,7 +44,7 @@ help:
 	@echo "make verify   run the contract and e2e suites against the reference shop (what CI runs)"
 	@echo "make test     run unit tests and the harness's integration tests"
 	@echo "make bench    run the benchmarks and print their figures"
-	@echo "make timings  print where the last make verify's time went (steps, compiling, suites, each service's start)"
+	@echo "make timings  print where the last make verify's time went (steps, compiling, suites, each service's start) and make test's (runs, packages, tests)"
 	@echo "make build    build bin/tandem"
 	@echo "make install  install tandem as \$$PREFIX/bin/tandem (PREFIX=$(PREFIX)); needs only Go"
 	@echo "make setup    prepare this machine: Docker engine, Pact FFI, images (idempotent)"
@@ -69,11 +69,14 @@ install:
 # a test's own deadline < ginkgo's --timeout=15m (what `tandem verify` passes;
 # ginkgo runs suite binaries with go test's timeout off) < go test's -timeout
 # here (20m, per package) < your CI job's limit (give it 30m or more).
+# Each go test run's times go to out/timings/test-N-NAME.json (go test -json,
+# printed as go test prints without it); `make timings` prints them.
+TIMES = set -o pipefail; mkdir -p out/timings; $(GO) build -o bin/testtimes ./internal/testtimes &&
 test: setup
-	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m -skip '$(LEAK_TESTS)' $(UNIT_PKGS)
-	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m -run '$(LEAK_TESTS)' -skip '$(TWO_AT_ONCE)' ./cmd/tandem
-	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m $(QUIET_PKGS)
-	TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -count=1 -timeout 20m -run '$(TWO_AT_ONCE)' ./cmd/tandem
+	$(TIMES) TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -json -count=1 -timeout 20m -skip '$(LEAK_TESTS)' $(UNIT_PKGS) | bin/testtimes -o out/timings/test-1-packages.json
+	$(TIMES) TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -json -count=1 -timeout 20m -run '$(LEAK_TESTS)' -skip '$(TWO_AT_ONCE)' ./cmd/tandem | bin/testtimes -o out/timings/test-2-leaks.json
+	$(TIMES) TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -json -count=1 -timeout 20m $(QUIET_PKGS) | bin/testtimes -o out/timings/test-3-canary.json
+	$(TIMES) TANDEM_PACT_DIR=$$(mktemp -d) $(GO) test -json -count=1 -timeout 20m -run '$(TWO_AT_ONCE)' ./cmd/tandem | bin/testtimes -o out/timings/test-4-two-at-once.json
 
 verify: build
 	bin/tandem verify
@@ -87,7 +90,8 @@ bench: setup
 # Reads out/ only: no setup, no Docker (bin/tandem report --timings OUT).
 timings:
 	CGO_ENABLED=0 $(GO) build -o bin/tandem ./cmd/tandem
-	bin/tandem report --timings out
+	@if [ -f out/summary.json ]; then bin/tandem report --timings out; else echo "no make verify results in out/"; fi
+	@if ls out/timings/test-*.json >/dev/null 2>&1; then echo; echo "make test:"; $(GO) run ./internal/testtimes -print out/timings/test-*.json; else echo "no make test times in out/timings/"; fi
 
 down: build
 	bin/tandem down

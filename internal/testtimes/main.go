@@ -183,6 +183,6 @@ func printSlowest(w io.Writer, title string, ts []Timing, n int) {
 		if !t.Passed {
 			mark = "  FAILED"
 		}
-		fmt.Fprintf(w, "    %8s  %s%s\n", t.Elapsed.Round(100*time.Millisecond), strings.TrimPrefix(t.Name, "github.com/tandem-harness/tandem/"), mark)
+		fmt.Fprintf(w, "    %8s  %s%s\n", t.Elapsed.Round(10*time.Millisecond), strings.TrimPrefix(t.Name, "github.com/tandem-harness/tandem/"), mark)
 	}
 }
