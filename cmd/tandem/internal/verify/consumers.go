@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tandem-harness/tandem/harness/contract"
@@ -35,43 +36,62 @@ type Consumer struct {
 	Line string
 }
 
-// commandPacts runs each consumer's command, each into a folder of its own
-// under dir, and checks that every pact it wrote is the consumer's.
+// commandPacts runs each consumer's command, two side by side, each into
+// a folder of its own under dir, and checks that every pact it wrote is the
+// consumer's. Every consumer runs, and every failure is reported.
 func commandPacts(ctx context.Context, cfg Config, tools *toolLogs, dir string) (string, error) {
 	if err := os.RemoveAll(dir); err != nil {
 		return "", err
 	}
-	var lines []string
-	for _, c := range cfg.Consumers {
-		cdir := filepath.Join(dir, c.Name)
-		if err := os.MkdirAll(cdir, 0o755); err != nil {
-			return "", err
-		}
-		cmd := exec.CommandContext(ctx, "sh", "-c", c.Command)
-		setup(cmd, cfg)
-		cmd.Dir = c.Dir
-		cmd.Env = append(cmd.Env, results.EnvPactDir+"="+cdir)
-		start := time.Now()
-		if err := tools.run(cmd, "consumer-"+c.Name+".log"); err != nil {
-			return "", fmt.Errorf("consumer %s (%s): `%s` failed: %w", c.Name, c.Line, c.Command, err)
-		}
-		files, _ := filepath.Glob(filepath.Join(cdir, "*.json"))
-		if len(files) == 0 {
-			return "", fmt.Errorf("consumer %s (%s): `%s` wrote no pact file into $%s; make it write its *.json pacts there", c.Name, c.Line, c.Command, results.EnvPactDir)
-		}
-		for _, f := range files {
-			p, err := contract.ReadPact(f)
-			if err != nil {
-				return "", fmt.Errorf("consumer %s (%s): %w", c.Name, c.Line, err)
-			}
-			if p.Consumer != c.Name {
-				return "", fmt.Errorf("consumer %s (%s): `%s` wrote %s, whose consumer is %q; declare that consumer by its own name, or fix the consumer's name in its pact test",
-					c.Name, c.Line, c.Command, filepath.Base(f), p.Consumer)
-			}
-		}
-		lines = append(lines, fmt.Sprintf("%s: %d pact(s) in %s", c.Name, len(files), time.Since(start).Round(100*time.Millisecond)))
+	lines := make([]string, len(cfg.Consumers))
+	errs := make([]error, len(cfg.Consumers))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 2)
+	for i, c := range cfg.Consumers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			lines[i], errs[i] = consumerPacts(ctx, cfg, tools, filepath.Join(dir, c.Name), c)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return "", err
 	}
 	return strings.Join(lines, "; "), nil
+}
+
+// consumerPacts runs one consumer's command with $TANDEM_PACT_DIR the
+// folder cdir, and checks the pacts it wrote there.
+func consumerPacts(ctx context.Context, cfg Config, tools *toolLogs, cdir string, c Consumer) (string, error) {
+	if err := os.MkdirAll(cdir, 0o755); err != nil {
+		return "", err
+	}
+	cmd := exec.CommandContext(ctx, "sh", "-c", c.Command)
+	setup(cmd, cfg)
+	cmd.Dir = c.Dir
+	cmd.Env = append(cmd.Env, results.EnvPactDir+"="+cdir)
+	start := time.Now()
+	if err := tools.run(cmd, "consumer-"+c.Name+".log"); err != nil {
+		return "", fmt.Errorf("consumer %s (%s): `%s` failed: %w", c.Name, c.Line, c.Command, err)
+	}
+	files, _ := filepath.Glob(filepath.Join(cdir, "*.json"))
+	if len(files) == 0 {
+		return "", fmt.Errorf("consumer %s (%s): `%s` wrote no pact file into $%s; make it write its *.json pacts there", c.Name, c.Line, c.Command, results.EnvPactDir)
+	}
+	for _, f := range files {
+		p, err := contract.ReadPact(f)
+		if err != nil {
+			return "", fmt.Errorf("consumer %s (%s): %w", c.Name, c.Line, err)
+		}
+		if p.Consumer != c.Name {
+			return "", fmt.Errorf("consumer %s (%s): `%s` wrote %s, whose consumer is %q; declare that consumer by its own name, or fix the consumer's name in its pact test",
+				c.Name, c.Line, c.Command, filepath.Base(f), p.Consumer)
+		}
+	}
+	return fmt.Sprintf("%s: %d pact(s) in %s", c.Name, len(files), time.Since(start).Round(100*time.Millisecond)), nil
 }
 
 // publishConsumers stores each consumer's pacts under its version and branch.

@@ -86,4 +86,17 @@ func TestConsumerCommandsWriteAndPublishPacts(t *testing.T) {
 	if _, err := commandPacts(context.Background(), cfg, tools, pacts); err == nil || !strings.Contains(err.Error(), "wrote no pact file into $TANDEM_PACT_DIR") {
 		t.Errorf("no pact: %v", err)
 	}
+
+	// Consumers run side by side, and every one that fails is named.
+	cfg.Consumers = []Consumer{
+		{Name: "web", Command: "exit 3", Dir: repo, Line: "tandem.yaml:5"},
+		{Name: "ios", Command: "true", Dir: repo, Line: "tandem.yaml:8"},
+		{Name: "android", Command: "exit 4", Dir: repo, Line: "tandem.yaml:11"},
+	}
+	_, err = commandPacts(context.Background(), cfg, tools, pacts)
+	for _, want := range []string{"consumer web (tandem.yaml:5): `exit 3` failed", "consumer ios (tandem.yaml:8): `true` wrote no pact file", "consumer android (tandem.yaml:11): `exit 4` failed"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("three consumers, two failing and one writing nothing: %v; want it to say %q", err, want)
+		}
+	}
 }
