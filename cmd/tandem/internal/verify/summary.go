@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -47,44 +48,63 @@ func (s *Summary) step(p *progress.Writer, name, suite string, run func() (strin
 	return st
 }
 
-// stepsSideBySide runs one step per name, at most width at a time, as one
-// phase of the progress (each step's end shown as it comes), and records
-// them in the order of names. It reports whether all passed.
-func (s *Summary) stepsSideBySide(p *progress.Writer, phase, suite string, names []string, width int, run func(name string) (string, error)) bool {
-	if len(names) == 0 {
+// job is one step of a phase whose steps run side by side.
+type job struct {
+	name, suite string
+	run         func() (string, error)
+	// order is where the step is recorded among the phase's steps.
+	order int
+}
+
+// lanes runs each lane's jobs one after another, the lanes side by side, as
+// one phase of the progress (each job's end shown as it comes), and records
+// them as steps in their order. It reports whether all passed.
+func (s *Summary) lanes(p *progress.Writer, phase string, lanes ...[]job) bool {
+	var all []*job
+	for _, lane := range lanes {
+		for i := range lane {
+			all = append(all, &lane[i])
+		}
+	}
+	if len(all) == 0 {
 		return true
 	}
+	sort.SliceStable(all, func(i, j int) bool { return all[i].order < all[j].order })
 	p.Phase(phase)
-	steps := make([]Step, len(names))
+	steps := map[*job]Step{}
+	var mu sync.Mutex
 	var wg sync.WaitGroup
-	slots := make(chan struct{}, max(width, 1))
 	red := redact.Default()
-	for i, name := range names {
+	for _, lane := range lanes {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			begin := time.Now()
-			detail, err := run(name)
-			st := Step{Name: phase + " " + name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: red.Text(detail), Suite: suite}
-			if err != nil {
-				st.Error = red.Text(err.Error())
+			for i := range lane {
+				j := &lane[i]
+				begin := time.Now()
+				detail, err := j.run()
+				st := Step{Name: j.name, Passed: err == nil, Duration: Duration(time.Since(begin)), Detail: red.Text(detail), Suite: j.suite}
+				if err != nil {
+					st.Error = red.Text(err.Error())
+				}
+				p.Finished(st.Passed, st.Name, firstLine(firstNonEmpty(st.Error, st.Detail)), time.Duration(st.Duration))
+				mu.Lock()
+				steps[j] = st
+				mu.Unlock()
 			}
-			p.Finished(st.Passed, st.Name, firstLine(firstNonEmpty(st.Error, st.Detail)), time.Duration(st.Duration))
-			steps[i] = st
 		}()
 	}
 	wg.Wait()
 	passed, failed := true, 0
-	for _, st := range steps {
+	for _, j := range all {
+		st := steps[j]
 		if !st.Passed {
 			passed = false
 			failed++
 		}
+		s.Steps = append(s.Steps, st)
 	}
-	p.Done(passed, fmt.Sprintf("%d of %d passed", len(names)-failed, len(names)))
-	s.Steps = append(s.Steps, steps...)
+	p.Done(passed, fmt.Sprintf("%d of %d passed", len(all)-failed, len(all)))
 	return passed
 }
 

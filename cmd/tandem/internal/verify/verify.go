@@ -270,7 +270,12 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			return finish()
 		}
 	}
-	passed := true
+	// The contracts and the parallel runs, one at a time, side by side with
+	// the suites (each of which starts environments of its own); then the
+	// canaries, alone, for their measurements are only as fair as the
+	// machine is quiet.
+	var contracts, parallelRuns []job
+	contractsRep, parallelRep := builtinReport(PartContracts), builtinReport(PartParallelRun)
 	if cfg.runs(PartContracts) {
 		st, err := contract.Open(store)
 		if err != nil {
@@ -280,61 +285,102 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		if err != nil {
 			return nil, err
 		}
-		rep := builtinReport(PartContracts)
-		var names []string
 		for _, name := range providers {
-			if selected(contractLabels(name)) {
-				names = append(names, name)
+			if !selected(contractLabels(name)) {
+				continue
 			}
+			contracts = append(contracts, job{name: "contracts " + name, suite: PartContracts, run: func() (string, error) {
+				begin := time.Now()
+				specs, detail, err := verifyProvider(ctx, cfg, p, sys, st, out, name)
+				contractsRep.add(time.Since(begin), specs...)
+				return detail, err
+			}})
 		}
-		// Two providers at a time: starting one's environment overlaps
-		// verifying another.
-		passed = sum.stepsSideBySide(p, "contracts", PartContracts, names, 2, func(name string) (string, error) {
-			specs, detail, err := verifyProvider(ctx, cfg, p, sys, st, out, name)
-			rep.add(specs...)
-			return detail, err
-		}) && passed
-		reports = rep.append(reports)
 	}
 	if cfg.runs(PartParallelRun) && selected(parallelRunLabels) {
-		rep := builtinReport(PartParallelRun)
 		for _, r := range cfg.ParallelRuns {
-			passed = sum.step(p, "parallel run "+r.name(), PartParallelRun, func() (string, error) {
+			parallelRuns = append(parallelRuns, job{name: "parallel run " + r.name(), suite: PartParallelRun, run: func() (string, error) {
 				begin := time.Now()
 				detail, err := runParallelRun(ctx, p, sys, store, out, r)
-				rep.add(r.spec(time.Since(begin), err))
+				parallelRep.add(time.Since(begin), r.spec(time.Since(begin), err))
 				return detail, err
-			}).Passed && passed
+			}})
 		}
-		reports = rep.append(reports)
 	}
+	for i := range contracts {
+		contracts[i].order = i
+	}
+	for i := range parallelRuns {
+		parallelRuns[i].order = len(contracts) + i
+	}
+	var suiteReports []types.Report
+	var lanes [][]job
+	if len(suites) > 0 {
+		lanes = [][]job{append(contracts, parallelRuns...), {{name: "suites", suite: "*", order: len(contracts) + len(parallelRuns), run: func() (string, error) {
+			reps, detail, err := runTeamSuites(ctx, cfg, p, tools, sum, build, suites, map[string]string{
+				results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
+			})
+			suiteReports = reps
+			return detail, err
+		}}}}
+	} else {
+		// Without suites, two providers at a time: starting one's
+		// environment overlaps verifying another.
+		var odd []job
+		var even []job
+		for i, j := range contracts {
+			if i%2 == 0 {
+				even = append(even, j)
+			} else {
+				odd = append(odd, j)
+			}
+		}
+		lanes = [][]job{append(even, parallelRuns...), odd}
+	}
+	passed := sum.lanes(p, phaseName(contracts, parallelRuns, len(suites)), lanes...)
+	reports = contractsRep.append(reports)
+	reports = parallelRep.append(reports)
 	if cfg.runs(PartCanary) && selected(canaryLabels) {
 		rep := builtinReport(PartCanary)
 		for _, c := range cfg.Canaries {
 			passed = sum.step(p, "canary "+c.name(), PartCanary, func() (string, error) {
 				begin := time.Now()
 				detail, err := runCanary(ctx, p, sys, store, out, c)
-				rep.add(c.spec(time.Since(begin), err))
+				rep.add(time.Since(begin), c.spec(time.Since(begin), err))
 				return detail, err
 			}).Passed && passed
 		}
 		reports = rep.append(reports)
 	}
-	if len(suites) > 0 {
-		passed = sum.step(p, "suites", "*", func() (string, error) {
-			reps, detail, err := runTeamSuites(ctx, cfg, p, tools, sum, build, suites, map[string]string{
-				results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
-			})
-			reports = append(reports, reps...)
-			return detail, err
-		}).Passed && passed
-	}
+	reports = append(reports, suiteReports...)
 	if passed {
 		sum.step(p, "can-i-deploy", "", func() (string, error) {
 			return canIDeploy(sys, store, cfg.Environment, sum)
 		})
 	}
 	return finish()
+}
+
+// phaseName names the phase that runs the contracts, the parallel runs and
+// the suites, after what it holds: "contracts, parallel runs and suites".
+func phaseName(contracts, parallelRuns []job, suites int) string {
+	var parts []string
+	if len(contracts) > 0 {
+		parts = append(parts, "contracts")
+	}
+	if len(parallelRuns) > 0 {
+		parts = append(parts, "parallel runs")
+	}
+	if suites > 0 {
+		parts = append(parts, "suites")
+	}
+	switch len(parts) {
+	case 0:
+		return ""
+	case 1:
+		return parts[0]
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
 }
 
 // labelFilter is Ginkgo's label filter of the expression; everything when
