@@ -34,9 +34,12 @@ type Release struct {
 	Contracts ContractsView
 	Deploy    []results.DeployAnswer
 	E2E       *SuiteView
-	Others    []*SuiteView
-	Diffs     []DiffView
-	Canaries  []CanaryView
+	// ShowE2E is false for a project whose suites are its own (none named
+	// e2e): its report has no End-to-end part that "did not run".
+	ShowE2E  bool
+	Others   []*SuiteView
+	Diffs    []DiffView
+	Canaries []CanaryView
 	// Failures lists every failure in page order; each has an anchor.
 	Failures []*FailureView
 	Timing   []TimingRow
@@ -265,6 +268,7 @@ func build(dir string, res *folder) *Release {
 		r.Failures = append(r.Failures, sv.Failures...)
 	}
 
+	r.ShowE2E = r.E2E != nil || len(r.Others) == 0
 	r.Parts = parts(r, suites)
 	r.Go = res.summary != nil && res.summary.Passed
 	if res.summary == nil {
@@ -480,7 +484,9 @@ func parts(r *Release, suites map[string]*SuiteView) []Part {
 		}
 	}
 	ps = append(ps, cp)
-	ps = append(ps, suitePart("End-to-end", "e2e", r.E2E, "journey"))
+	if r.ShowE2E {
+		ps = append(ps, suitePart("End-to-end", "e2e", r.E2E, "journey"))
+	}
 	dp := Part{Name: "Parallel run", Anchor: "parallel-run", State: "skip", Result: "not run"}
 	if sv := suites["parallelrun"]; sv != nil || len(r.Diffs) > 0 {
 		dp.State = "pass"
@@ -575,7 +581,7 @@ func sentence(r *Release) string {
 	}
 	for _, k := range r.Canaries {
 		if k.State == "fail" {
-			why = append(why, fmt.Sprintf("%s's canary failed (%s)", k.Name, clip(strings.TrimPrefix(k.Outcome.Scorecard.Reason, "Fail: "), 90)))
+			why = append(why, fmt.Sprintf("the canary of %s failed (%s)", k.Name, clip(strings.TrimPrefix(k.Outcome.Scorecard.Reason, "Fail: "), 90)))
 		}
 	}
 	for _, sv := range r.Others {
@@ -612,9 +618,9 @@ func sentence(r *Release) string {
 	}
 	for _, k := range r.Canaries {
 		if k.State == "warn" {
-			ok = append(ok, fmt.Sprintf("%s's canary is marginal (score %s) and needs a look", k.Name, score(k.Outcome.Scorecard.Score)))
+			ok = append(ok, fmt.Sprintf("the canary of %s is marginal (score %s) and needs a look", k.Name, score(k.Outcome.Scorecard.Score)))
 		} else {
-			ok = append(ok, fmt.Sprintf("%s's canary passed (score %s)", k.Name, score(k.Outcome.Scorecard.Score)))
+			ok = append(ok, fmt.Sprintf("the canary of %s passed (score %s)", k.Name, score(k.Outcome.Scorecard.Score)))
 		}
 	}
 	if len(r.Deploy) > 0 {

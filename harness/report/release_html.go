@@ -73,7 +73,7 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 <h1>Release report</h1>
 <p class="muted">Run of {{when .StartedAt}}{{if .Duration}}, took {{dur .Duration}}{{end}}.</p>
 <p id="verdict" class="verdict {{if not .Go}}fail{{else if .Contracts.Pending}}warn{{else}}pass{{end}}"><strong class="big">{{if .Go}}GO{{else}}NO-GO{{end}}</strong> {{.Sentence}}</p>
-<nav><a href="#parts">Overview</a>{{if .Failures}} <a href="#failures">Failures ({{len .Failures}})</a>{{end}} <a href="#contracts">Contracts</a> <a href="#e2e">End-to-end</a> <a href="#parallel-run">Parallel run</a> <a href="#canary">Canary</a>{{range .Others}} <a href="#{{.Anchor}}">{{.Name}}</a>{{end}} <a href="#timing">Timing</a> <a href="#files">Files</a></nav>
+<nav><a href="#parts">Overview</a>{{if .Failures}} <a href="#failures">Failures ({{len .Failures}})</a>{{end}} <a href="#contracts">Contracts</a> {{if .ShowE2E}}<a href="#e2e">End-to-end</a> {{end}}<a href="#parallel-run">Parallel run</a> <a href="#canary">Canary</a>{{range .Others}} <a href="#{{.Anchor}}">{{.Name}}</a>{{end}} <a href="#timing">Timing</a> <a href="#files">Files</a></nav>
 </header>
 
 <section id="parts">
@@ -120,11 +120,11 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 {{end}}
 </section>
 
-<section id="e2e">
+{{if .ShowE2E}}<section id="e2e">
 <h2>End-to-end</h2>
 {{with .E2E}}{{template "suite" .}}{{else}}<p class="muted">The end-to-end suite did not run.</p>{{end}}
 </section>
-
+{{end}}
 <section id="parallel-run">
 <h2>Parallel run</h2>
 {{range .Diffs}}

@@ -2,7 +2,9 @@ package report_test
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tandem-harness/tandem/harness/canary"
@@ -100,5 +102,40 @@ func TestEachParallelRunIsShownByItsOwnStep(t *testing.T) {
 	}
 	if states["books"] != "fail" || states["authors"] != "pass" {
 		t.Errorf("states %v; want books fail, authors pass", states)
+	}
+}
+
+// TestAProjectsOwnSuitesLeaveNoEmptyEndToEndPart: a project whose suites
+// are its own (none named e2e) gets no End-to-end part that "did not run";
+// the shop's report, with its e2e suite, keeps it.
+func TestAProjectsOwnSuitesLeaveNoEmptyEndToEndPart(t *testing.T) {
+	for _, tc := range []struct {
+		suite string
+		want  bool
+	}{{"journeys", false}, {"e2e", true}} {
+		dir := t.TempDir()
+		sum, err := json.Marshal(results.Summary{Passed: true, StartedAt: t0, Steps: []results.Step{{Name: "suites", Passed: true, Suite: "*"}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeText(t, filepath.Join(dir, results.SummaryFile), string(sum))
+		writeText(t, filepath.Join(dir, results.GinkgoFile), `[{"SuitePath":"`+tc.suite+`","SuiteDescription":"`+tc.suite+`","SuiteSucceeded":true,
+"SpecReports":[{"ContainerHierarchyTexts":["a reader"],"LeafNodeType":"It","LeafNodeText":"finds a book","State":"passed"}]}]`)
+		r, err := report.Write(dir, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		shown := false
+		for _, p := range r.Parts {
+			shown = shown || p.Name == "End-to-end"
+		}
+		b, err := os.ReadFile(filepath.Join(dir, results.ReportFile))
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := string(b)
+		if shown != tc.want || strings.Contains(html, `id="e2e"`) != tc.want {
+			t.Errorf("suite %s: End-to-end part shown %v, section in report.html %v; want %v", tc.suite, shown, strings.Contains(html, `id="e2e"`), tc.want)
+		}
 	}
 }
