@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/tandem-harness/tandem/harness/project"
 	"github.com/tandem-harness/tandem/harness/system"
@@ -76,6 +77,10 @@ func runInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := os.Rename(target+".partial", target); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "wrote %s for %d services of %v; declare your consumers in it, then run tandem verify\n", target, len(services), rel)
+	noun := "services"
+	if len(services) == 1 {
+		noun = "service"
+	}
+	fmt.Fprintf(stdout, "wrote %s for the %d %s of %s; declare your consumers in it, then run tandem verify\n", target, len(services), noun, strings.Join(rel, ", "))
 	return nil
 }

@@ -24,6 +24,9 @@ func TestInitWritesAFileThatLoads(t *testing.T) {
 	if code := run(context.Background(), []string{"init", "-C", dir}, &stdout, &stderr); code != 0 {
 		t.Fatalf("tandem init: exit %d\n%s%s", code, stdout.String(), stderr.String())
 	}
+	if want := "for the 2 services of docker-compose.yml;"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("tandem init said %q, want %q", stdout.String(), want)
+	}
 	p, err := project.Load(filepath.Join(dir, project.FileName))
 	if err != nil {
 		t.Fatal(err)

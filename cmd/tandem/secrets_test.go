@@ -17,8 +17,8 @@ import (
 	"time"
 
 	"github.com/tandem-harness/tandem/harness/redact"
-	"github.com/tandem-harness/tandem/internal/pactffi"
 	"github.com/tandem-harness/tandem/internal/imagetest"
+	"github.com/tandem-harness/tandem/internal/pactffi"
 )
 
 // The secrets of the service in testdata/secrets/echo, which answers and logs
