@@ -132,6 +132,7 @@ var releaseTmpl = template.Must(template.New("release").Funcs(releaseFuncs).Pars
 <p class="verdict {{.State}}">{{.Verdict}}</p>
 <p class="muted">primary <code>{{index .Outcome.Images 0}}</code> · secondary <code>{{index .Outcome.Images 1}}</code> · candidate <code>{{index .Outcome.Images 2}}</code> · {{.Outcome.Summary.Sent}} of {{.Outcome.Summary.Requests}} requests sent{{with .Link}} · <a href="{{.Href}}">full report</a>{{end}}</p>
 {{range .Outcome.Summary.Describe}}<p class="bad">{{.}}</p>{{end}}
+{{with .Outcome.Report.Ignored}}<p class="muted">ignore rules (differences they dropped, candidate · secondary): {{range $i, $r := .}}{{if $i}}; {{end}}<code>{{$r.Rule}}</code> {{$r.Raw}} · {{$r.Noise}}{{end}}</p>{{end}}
 {{with .Reported}}
 <div class="scroll"><table class="wide"><tr><th>endpoint</th><th>field</th><th>R</th><th>N</th><th>T</th><th>example: primary → candidate</th></tr>
 {{range .}}<tr><td>{{.Endpoint}}</td><td><code>{{.Path}}</code></td><td class="num">{{.Raw}}</td><td class="num">{{.Noise}}</td><td class="num">{{.T}}</td><td><code>{{absent .Primary}}</code> → <code>{{absent .Candidate}}</code></td></tr>{{end}}

@@ -139,3 +139,35 @@ func TestAProjectsOwnSuitesLeaveNoEmptyEndToEndPart(t *testing.T) {
 		}
 	}
 }
+
+// TestTheParallelRunSaysWhatItsIgnoreRulesDropped: an announced change that
+// an ignore rule covers is not reported, but the release report says how
+// many differences each rule dropped, so "0 fields differ" is never taken
+// for "nothing changed".
+func TestTheParallelRunSaysWhatItsIgnoreRulesDropped(t *testing.T) {
+	dir := t.TempDir()
+	o := &parallelrun.Outcome{Service: "catalog", Images: [3]string{"c:1.0", "c:1.0", "c:1.1"}, StartedAt: t0,
+		Summary: parallelrun.Summary{Requests: 39, Sent: 39},
+		Report: diff.Report{Thresholds: diff.DefaultThresholds(), Requests: 39,
+			Ignored: []diff.IgnoredCount{{Rule: "path:body.products[*].unit", Raw: 21}, {Rule: "path:body.unit", Raw: 18, Noise: 1}}}}
+	if err := report.WriteDiffFiles(filepath.Join(dir, "parallelrun", "catalog"), o); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := json.Marshal(results.Summary{Passed: true, StartedAt: t0, Steps: []results.Step{{Name: "parallel run catalog", Passed: true, Suite: "parallelrun"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeText(t, filepath.Join(dir, results.SummaryFile), string(sum))
+	if _, err := report.Write(dir, ""); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, results.ReportFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"<code>path:body.products[*].unit</code> 21 · 0", "<code>path:body.unit</code> 18 · 1"} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("report.html does not say %q", want)
+		}
+	}
+}
