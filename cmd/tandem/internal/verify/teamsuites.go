@@ -92,8 +92,7 @@ func (b *suiteBuild) wait(sum *Summary) {
 	}
 }
 
-// runTeamSuites runs the suites, two side by side (each starts
-// environments of its own), with the environment a suite of tandem verify
+// runTeamSuites runs the suites one after another, with the environment a suite of tandem verify
 // gets ($TANDEM_SYSTEM, $TANDEM_CONTRACTS, $TANDEM_OUT, and
 // $TANDEM_PROGRESS, a file whose lines tandem shows live), and returns
 // their results as Ginkgo reports, in the order they are declared (a
@@ -123,7 +122,7 @@ func runTeamSuites(ctx context.Context, cfg Config, p *progress.Writer, tools *t
 	reps := make([][]types.Report, len(suites))
 	errs := make([]error, len(suites))
 	var wg sync.WaitGroup
-	slots := make(chan struct{}, 2)
+	slots := make(chan struct{}, 1) // one at a time: each starts a whole system
 	for i, s := range suites {
 		wg.Add(1)
 		go func() {

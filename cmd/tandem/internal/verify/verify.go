@@ -270,10 +270,9 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			return finish()
 		}
 	}
-	// The contracts and the parallel runs, one at a time, side by side with
-	// the suites (each of which starts environments of its own); then the
-	// canaries, alone, for their measurements are only as fair as the
-	// machine is quiet.
+	// The contracts (two at a time) and the parallel runs, then the suites,
+	// then the canaries, alone, for their measurements are only as fair as
+	// the machine is quiet.
 	var contracts, parallelRuns []job
 	contractsRep, parallelRep := builtinReport(PartContracts), builtinReport(PartParallelRun)
 	if cfg.runs(PartContracts) {
@@ -314,30 +313,29 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		parallelRuns[i].order = len(contracts) + i
 	}
 	var suiteReports []types.Report
-	var lanes [][]job
+	// Two providers at a time: starting one's environment overlaps
+	// verifying another.
+	var odd, even []job
+	for i, j := range contracts {
+		if i%2 == 0 {
+			even = append(even, j)
+		} else {
+			odd = append(odd, j)
+		}
+	}
+	lanes := [][]job{append(even, parallelRuns...), odd}
+	passed := sum.lanes(p, phaseName(contracts, parallelRuns, 0), lanes...)
+	// The suites after them, one at a time: each starts a whole system, and
+	// two CI jobs on one two-core machine must both still pass.
 	if len(suites) > 0 {
-		lanes = [][]job{append(contracts, parallelRuns...), {{name: "suites", suite: "*", order: len(contracts) + len(parallelRuns), run: func() (string, error) {
+		passed = sum.lanes(p, "suites", []job{{name: "suites", suite: "*", run: func() (string, error) {
 			reps, detail, err := runTeamSuites(ctx, cfg, p, tools, sum, build, suites, map[string]string{
 				results.EnvSystem: system.JoinFiles(sys.Files), results.EnvContracts: store, results.EnvOut: out,
 			})
 			suiteReports = reps
 			return detail, err
-		}}}}
-	} else {
-		// Without suites, two providers at a time: starting one's
-		// environment overlaps verifying another.
-		var odd []job
-		var even []job
-		for i, j := range contracts {
-			if i%2 == 0 {
-				even = append(even, j)
-			} else {
-				odd = append(odd, j)
-			}
-		}
-		lanes = [][]job{append(even, parallelRuns...), odd}
+		}}}) && passed
 	}
-	passed := sum.lanes(p, phaseName(contracts, parallelRuns, len(suites)), lanes...)
 	reports = contractsRep.append(reports)
 	reports = parallelRep.append(reports)
 	if cfg.runs(PartCanary) && selected(canaryLabels) {
