@@ -97,18 +97,24 @@ func (w *Writer) status(msg string) {
 func (w *Writer) Done(ok bool, result string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	w.result(ok, w.phase, result, w.now().Sub(w.began))
+	w.phase = ""
+}
+
+// result prints the line that says how a phase or a part of one ended:
+// "ok NAME: RESULT (TOOK)", or FAILED. w.mu is held.
+func (w *Writer) result(ok bool, name, result string, took time.Duration) {
 	mark := "ok"
 	if !ok {
 		mark = "FAILED"
 	}
-	line := fmt.Sprintf("%s %s: %s (%s)", mark, w.phase, clean(result), w.now().Sub(w.began).Round(100*time.Millisecond))
+	line := fmt.Sprintf("%s %s: %s (%s)", mark, name, clean(result), took.Round(100*time.Millisecond))
 	w.clear()
 	if w.live {
 		fmt.Fprintln(w.out, line)
 	} else {
 		fmt.Fprintf(w.out, "%s %s\n", w.stamp(), line)
 	}
-	w.phase = ""
 }
 
 // Finished says that one of the current phase's parts (run side by side
@@ -116,17 +122,7 @@ func (w *Writer) Done(ok bool, result string) {
 func (w *Writer) Finished(ok bool, name, result string, took time.Duration) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	mark := "ok"
-	if !ok {
-		mark = "FAILED"
-	}
-	line := fmt.Sprintf("%s %s: %s (%s)", mark, clean(name), clean(result), took.Round(100*time.Millisecond))
-	w.clear()
-	if w.live {
-		fmt.Fprintln(w.out, line)
-	} else {
-		fmt.Fprintf(w.out, "%s %s\n", w.stamp(), line)
-	}
+	w.result(ok, clean(name), result, took)
 	w.last = ""
 	if w.live {
 		w.show("") // the phase's line again, below the part's
